@@ -1,0 +1,196 @@
+import { z } from 'zod'
+import type { FieldSpec } from '../filters/index.js'
+
+export type FieldType = 'text' | 'code' | 'number' | 'integer' | 'date' | 'boolean' | 'option' | 'timestamp'
+
+/**
+ * One API field of a resource and the column behind it. A resource's field list is the single source
+ * of its zod schemas (and so its OpenAPI document), its filterable and sortable columns, and the
+ * mapping between database rows (snake_case, booleans 0/1) and API objects (camelCase, booleans).
+ */
+export interface Field {
+  name: string
+  column: string
+  type: FieldType
+  /** Option captions; '' is BC's blank option. */
+  options?: readonly string[]
+  /** Maximum length of text and code values (BC's Text[n] / Code[n]). */
+  max?: number
+  /** Computed or managed by the product: shown, filterable, never written through the API. */
+  readOnly?: boolean
+  /** Written, never shown (passwords). */
+  writeOnly?: boolean
+  /** Must be given on create. */
+  required?: boolean
+  /** Numbers: must be ≥ 0 (BC MinValue 0). */
+  nonNegative?: boolean
+  /** Column is not on the base table (joined or computed): filter/sort use this SQL ref. */
+  sqlRef?: string
+  /** Not filterable/sortable (e.g. computed in JS). */
+  noFilter?: boolean
+}
+
+export const text = (name: string, column: string, max = 100, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'text',
+  max,
+  ...extra,
+})
+export const code = (name: string, column: string, max = 20, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'code',
+  max,
+  ...extra,
+})
+export const bool = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'boolean',
+  ...extra,
+})
+export const num = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'number',
+  ...extra,
+})
+export const int = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'integer',
+  ...extra,
+})
+export const date = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'date',
+  ...extra,
+})
+export const option = (name: string, column: string, options: readonly string[], extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'option',
+  options,
+  ...extra,
+})
+export const timestamp = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
+  name,
+  column,
+  type: 'timestamp',
+  readOnly: true,
+  ...extra,
+})
+
+export const CORRESPONDENCE_TYPES = ['', 'Hard Copy', 'Email'] as const
+export const INFORMATION_FLOWS = ['', 'Outbound', 'Inbound'] as const
+export const INITIATED_BY = ['', 'Us', 'Them'] as const
+export const EVALUATIONS = ['', 'Very Positive', 'Positive', 'Neutral', 'Negative', 'Very Negative'] as const
+export const CONTACT_TYPES = ['Company', 'Person'] as const
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+  }, 'is not a valid date')
+
+/** Options are accepted in any letter case and stored by their caption. */
+function optionSchema(options: readonly string[]) {
+  const byLower = new Map(options.map((o) => [o.toLowerCase(), o]))
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? (byLower.get(v.trim().toLowerCase()) ?? v) : v),
+    z.enum(options as [string, ...string[]]),
+  )
+}
+
+export function fieldSchema(f: Field): z.ZodType {
+  switch (f.type) {
+    case 'text':
+      return f.required
+        ? z.string().trim().min(1, 'must have a value').max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
+        : z.string().max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
+    case 'code':
+      return z
+        .string()
+        .trim()
+        .min(f.required ? 1 : 0, 'must have a value')
+        .max(f.max ?? 20, `must be at most ${f.max ?? 20} characters`)
+        .toUpperCase()
+    case 'number':
+      return f.nonNegative ? z.number().finite().min(0) : z.number().finite()
+    case 'integer':
+      return f.nonNegative ? z.number().int().min(0) : z.number().int()
+    case 'date':
+      return z.preprocess((v) => (v === '' ? null : v), isoDate.nullable())
+    case 'boolean':
+      return z.boolean()
+    case 'option':
+      return optionSchema(f.options ?? [''])
+    case 'timestamp':
+      return z.string()
+  }
+}
+
+/** Body schema for create: writable fields, `required` ones mandatory, unknown fields refused. */
+export function createSchema(fields: readonly Field[]) {
+  const shape: Record<string, z.ZodType> = {}
+  for (const f of fields) {
+    if (f.readOnly) continue
+    shape[f.name] = f.required ? fieldSchema(f) : fieldSchema(f).optional()
+  }
+  return z.strictObject(shape)
+}
+
+/** Body schema for PATCH: every writable field optional; key fields excluded. */
+export function patchSchema(fields: readonly Field[], keys: readonly string[] = []) {
+  const shape: Record<string, z.ZodType> = {}
+  for (const f of fields) {
+    if (f.readOnly || keys.includes(f.name)) continue
+    shape[f.name] = fieldSchema(f).optional()
+  }
+  return z.strictObject(shape)
+}
+
+/** Database row → API object. */
+export function toApi<T = Record<string, unknown>>(fields: readonly Field[], row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {}
+  for (const f of fields) {
+    if (f.writeOnly) continue
+    const v = row[f.column]
+    if (f.type === 'boolean') out[f.name] = v === 1 || v === true || v === '1'
+    else if (f.type === 'number' || f.type === 'integer') out[f.name] = v == null ? 0 : Number(v)
+    else if (f.type === 'date' || f.type === 'timestamp') out[f.name] = v == null || v === '' ? null : String(v)
+    else out[f.name] = v ?? ''
+  }
+  return out as T
+}
+
+/** API object (already validated) → database row values, for the fields present. */
+export function toRow(fields: readonly Field[], body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const f of fields) {
+    if (!(f.name in body) || f.readOnly || f.sqlRef) continue
+    const v = body[f.name]
+    out[f.column] = f.type === 'boolean' ? (v ? 1 : 0) : v
+  }
+  return out
+}
+
+/** The filter specs of a resource: every readable field, by API name. */
+export function filterSpecs(fields: readonly Field[], alias?: string): Record<string, FieldSpec> {
+  const out: Record<string, FieldSpec> = {}
+  for (const f of fields) {
+    if (f.writeOnly || f.noFilter) continue
+    const column = f.sqlRef ?? (alias ? `${alias}.${f.column}` : f.column)
+    const type = f.type === 'timestamp' ? 'text' : f.type
+    out[f.name] = { type, column, ...(f.options ? { options: f.options } : {}) }
+  }
+  return out
+}
+
+export function columnsOf(fields: readonly Field[], alias?: string): string[] {
+  return fields.filter((f) => !f.sqlRef && !f.noFilter).map((f) => (alias ? `${alias}.${f.column}` : f.column))
+}

@@ -1,0 +1,122 @@
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import type { Dialect } from '../db/connection.js'
+import { type FieldError, validationFailed } from '../errors.js'
+import { FilterError, compileFilter, isEmptyFilter } from '../filters/index.js'
+import { type Field, filterSpecs } from './fields.js'
+
+export interface ListParams {
+  limit: number
+  offset: number
+  sort: { ref: string; desc: boolean }[]
+  where: Expression<SqlBool>[]
+  total: boolean
+}
+
+export interface ListPage<T> {
+  items: T[]
+  /** null when the caller asked for `total=false` (saves a count on huge tables). */
+  total: number | null
+  limit: number
+  offset: number
+}
+
+export const MAX_LIMIT = 1000
+
+function intParam(v: unknown, name: string, def: number, min: number, max: number, errors: FieldError[]): number {
+  if (v === undefined || v === '') return def
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    errors.push({ path: name, message: `must be an integer from ${min} to ${max}` })
+    return def
+  }
+  return n
+}
+
+/**
+ * Reads `limit`, `offset`, `sort=a,-b`, `total=false` and every `filter[field]=<BC expression>` of a
+ * list request. Unknown fields and malformed expressions are collected and answered as one 400.
+ */
+export function parseListQuery(
+  query: Record<string, unknown>,
+  fields: readonly Field[],
+  opts: { dialect: Dialect; alias?: string; defaultSort: string[]; extraFilters?: Record<string, Field> },
+): ListParams {
+  const errors: FieldError[] = []
+  const specs = filterSpecs(fields, opts.alias)
+  const limit = intParam(query.limit, 'limit', 50, 1, MAX_LIMIT, errors)
+  const offset = intParam(query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER, errors)
+  const total = query.total === undefined ? true : !['false', '0', 'no'].includes(String(query.total).toLowerCase())
+
+  const sort: ListParams['sort'] = []
+  const sortText = typeof query.sort === 'string' && query.sort.trim() ? query.sort : opts.defaultSort.join(',')
+  for (const part of sortText.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const desc = part.startsWith('-')
+    const name = desc ? part.slice(1) : part.replace(/^\+/, '')
+    const spec = specs[name]
+    if (!spec) errors.push({ path: 'sort', message: `unknown field '${name}'` })
+    else sort.push({ ref: spec.column, desc })
+  }
+  // A stable order for paging: the default sort keys break ties.
+  for (const name of opts.defaultSort) {
+    const spec = specs[name.replace(/^-/, '')]
+    if (spec && !sort.some((s) => s.ref === spec.column)) sort.push({ ref: spec.column, desc: name.startsWith('-') })
+  }
+
+  const where: Expression<SqlBool>[] = []
+  for (const [key, raw] of Object.entries(query)) {
+    const m = /^filter\[(.+)\]$/.exec(key)
+    if (!m) {
+      if (!['limit', 'offset', 'sort', 'total', 'format'].includes(key) && !key.startsWith('_'))
+        errors.push({ path: key, message: 'unknown query parameter' })
+      continue
+    }
+    const name = m[1]
+    const spec = specs[name]
+    if (!spec) {
+      errors.push({ path: key, message: `unknown field '${name}'` })
+      continue
+    }
+    for (const expr of Array.isArray(raw) ? raw : [raw]) {
+      if (typeof expr !== 'string' || isEmptyFilter(expr)) continue
+      try {
+        where.push(compileFilter(expr, spec, opts.dialect))
+      } catch (e) {
+        if (e instanceof FilterError)
+          errors.push({ path: key, message: `${e.message} in '${expr}' (position ${e.position + 1})` })
+        else throw e
+      }
+    }
+  }
+  if (errors.length) throw validationFailed(errors)
+  return { limit, offset, sort, where, total }
+}
+
+/** Applies filters only (for counts, exports and bulk actions that reuse a list's filter). */
+// biome-ignore lint/suspicious/noExplicitAny: builders of any table
+export function applyWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, p: Pick<ListParams, 'where'>): QB {
+  let q = qb
+  for (const w of p.where) q = q.where(w) as QB
+  return q
+}
+
+/** Runs a list: one page of rows in order, and the total unless `total=false`. */
+// biome-ignore lint/suspicious/noExplicitAny: builders of any table
+export async function runList<T>(
+  qb: SelectQueryBuilder<any, any, any>,
+  p: ListParams,
+  map: (row: Record<string, unknown>) => T,
+): Promise<ListPage<T>> {
+  const filtered = applyWhere(qb, p)
+  let page = filtered
+  for (const s of p.sort) page = page.orderBy(sql.ref(s.ref), s.desc ? 'desc' : 'asc')
+  const rows = (await page.limit(p.limit).offset(p.offset).execute()) as Record<string, unknown>[]
+  let total: number | null = null
+  if (p.total) {
+    const c = await filtered
+      .clearSelect()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirst()
+    total = Number((c as { n: number } | undefined)?.n ?? 0)
+  }
+  return { items: rows.map(map), total, limit: p.limit, offset: p.offset }
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander'
+import { DEFAULT_WEB_ROOT, buildApp } from '../../api/app.js'
+import { loadDemoIfEmpty } from '../../demo/load.js'
+import { openMigrated } from '../context.js'
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('migrate, then serve the API and the web UI')
+    .option('--port <port>', 'port to listen on', '3000')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--demo-if-empty', 'load the demo company into an empty database (npm start)')
+    .action(async (opts: { port: string; host: string; demoIfEmpty?: boolean }) => {
+      const db = await openMigrated(program.opts().db)
+      if (opts.demoIfEmpty) {
+        const demo = await loadDemoIfEmpty(db)
+        if (demo) {
+          console.log('Loaded the demo company (Cronus Marketing).')
+          console.log(`Sign in as "${demo.username}" with the password: ${demo.password}`)
+          console.log('(shown once; change it under Users, or add users with `segmenta user add`).')
+        }
+      }
+      const app = await buildApp({ db, webRoot: DEFAULT_WEB_ROOT, logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+      const port = Number(opts.port)
+      await app.listen({ port, host: opts.host })
+      console.log(`Segmenta is serving http://${opts.host}:${port} (database: ${db.dialect}; API docs at /api/docs)`)
+      const stop = async () => {
+        await app.close()
+        await db.close()
+        process.exit(0)
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+}

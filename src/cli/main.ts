@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander'
+import { adminCommands } from './commands/admin.js'
+import { serveCommand } from './commands/serve.js'
+import { CliError } from './context.js'
+
+const program = new Command()
+program
+  .name('segmenta')
+  .description('Segmenta: contacts, segments, interactions and campaigns')
+  .option('--db <url>', 'database: sqlite:<path> or postgres://… (default: $SEGMENTA_DB or sqlite:./data/segmenta.db)')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+
+serveCommand(program)
+adminCommands(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; everything else commander rejects is bad usage.
+    process.exit(e.exitCode === 0 ? 0 : 2)
+  }
+  if (e instanceof CliError) {
+    process.stderr.write(`segmenta: ${e.message}\n`)
+    process.exit(1)
+  }
+  process.stderr.write(`segmenta: ${(e as Error).message}\n`)
+  process.exit(1)
+}

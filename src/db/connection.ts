@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Db {
+  kysely: Kysely<DB>
+  dialect: Dialect
+  url: string
+  close(): Promise<void>
+}
+
+export const DEFAULT_DB_URL = 'sqlite:./data/segmenta.db'
+
+// pg returns int8, numeric and date as strings or Date objects; the product wants plain numbers and
+// YYYY-MM-DD / ISO strings on both dialects, so the API layer never has to know which one it talks to.
+pg.types.setTypeParser(20, (v) => Number(v)) // int8: line numbers, counts
+pg.types.setTypeParser(1700, (v) => Number(v)) // numeric: amounts
+pg.types.setTypeParser(1082, (v) => v) // date
+pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()) // timestamptz
+
+/**
+ * Kysely's SQLite driver starts transactions with a plain `BEGIN`, which takes the write lock only
+ * at the first write; two processes (server and CLI) could then deadlock on upgrade. `BEGIN IMMEDIATE`
+ * takes it up front, which is what DESIGN.md asks for.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    }
+    return driver
+  }
+}
+
+export function parseDbUrl(url: string): { dialect: Dialect; target: string } {
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', target: url.slice('sqlite:'.length) || ':memory:' }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', target: url }
+  throw new Error(`Unsupported database URL '${url}': use sqlite:<path> or postgres://…`)
+}
+
+export interface OpenOptions {
+  /** PostgreSQL: search_path to use (tests give each run its own schema). */
+  schema?: string
+  /** PostgreSQL: pool size. */
+  poolSize?: number
+}
+
+export function openDb(url: string, opts: OpenOptions = {}): Db {
+  const { dialect, target } = parseDbUrl(url)
+  if (dialect === 'sqlite') {
+    if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true })
+    const sqlite = new Database(target)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 10000')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('temp_store = MEMORY')
+    sqlite.pragma('cache_size = -65536') // 64 MiB page cache
+    sqlite.pragma('mmap_size = 268435456')
+    const config: SqliteDialectConfig = { database: sqlite }
+    const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(config) })
+    return { kysely, dialect, url, close: () => kysely.destroy() }
+  }
+  const pool = new pg.Pool({
+    connectionString: target,
+    max: opts.poolSize ?? 10,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  })
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { kysely, dialect, url, close: () => kysely.destroy() }
+}

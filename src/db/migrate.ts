@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { Db, Dialect } from './connection.js'
+import * as m001 from './migrations/001-foundation.js'
+import * as m002 from './migrations/002-segments.js'
+
+type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
+
+/** Migrations are bundled as modules (not read from disk) so the built CLI carries them. */
+const MIGRATIONS: Record<string, { up: Up }> = {
+  '001-foundation': m001,
+  '002-segments': m002,
+}
+
+class BundledProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {}
+    for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, this.dialect) }
+    return out
+  }
+}
+
+/** Brings the schema up to date; returns the names of the migrations applied now. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: new BundledProvider(db.dialect) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { CORRESPONDENCE_TYPES, type Field, bool, code, option, patchSchema, toApi, toRow } from '../api/fields.js'
+import type { Tx } from '../db/transaction.js'
+import { inTransaction } from '../db/transaction.js'
+import { ruleViolation } from '../errors.js'
+
+export const MARKETING_SETUP_FIELDS: Field[] = [
+  code('contactNos', 'contact_nos'),
+  code('segmentNos', 'segment_nos'),
+  code('campaignNos', 'campaign_nos'),
+  code('defaultSalespersonCode', 'default_salesperson_code'),
+  code('defaultLanguageCode', 'default_language_code', 10),
+  option('defaultCorrespondenceType', 'default_correspondence_type', CORRESPONDENCE_TYPES),
+  code('defaultTerritoryCode', 'default_territory_code', 10),
+  code('defaultCountryRegionCode', 'default_country_region_code', 10),
+  bool('inheritSalespersonCode', 'inherit_salesperson_code'),
+  bool('inheritLanguageCode', 'inherit_language_code'),
+  bool('inheritAddressDetails', 'inherit_address_details'),
+  bool('inheritCommunicationDetails', 'inherit_communication_details'),
+  code('busRelCodeForCustomers', 'bus_rel_code_for_customers', 10),
+  code('busRelCodeForVendors', 'bus_rel_code_for_vendors', 10),
+]
+
+export interface MarketingSetup {
+  contactNos: string
+  segmentNos: string
+  campaignNos: string
+  defaultSalespersonCode: string
+  defaultLanguageCode: string
+  defaultCorrespondenceType: string
+  defaultTerritoryCode: string
+  defaultCountryRegionCode: string
+  inheritSalespersonCode: boolean
+  inheritLanguageCode: boolean
+  inheritAddressDetails: boolean
+  inheritCommunicationDetails: boolean
+  busRelCodeForCustomers: string
+  busRelCodeForVendors: string
+}
+
+export async function getMarketingSetup(db: Tx): Promise<MarketingSetup> {
+  const row = await db.selectFrom('marketing_setup').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
+  return toApi<MarketingSetup>(MARKETING_SETUP_FIELDS, row)
+}
+
+const REFS: [string, string, string, string][] = [
+  ['contact_nos', 'number_series', 'No. Series', 'Code'],
+  ['segment_nos', 'number_series', 'No. Series', 'Code'],
+  ['campaign_nos', 'number_series', 'No. Series', 'Code'],
+  ['default_salesperson_code', 'salespeople', 'Salesperson/Purchaser', 'Code'],
+  ['default_language_code', 'languages', 'Language', 'Code'],
+  ['bus_rel_code_for_customers', 'business_relations', 'Business Relation', 'Code'],
+  ['bus_rel_code_for_vendors', 'business_relations', 'Business Relation', 'Code'],
+]
+
+export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknown>): Promise<MarketingSetup> {
+  const row = toRow(MARKETING_SETUP_FIELDS, patch)
+  for (const [col, table, title, caption] of REFS) {
+    const v = row[col]
+    if (typeof v !== 'string' || v === '') continue
+    const found = await trx.selectFrom(table as never).select('code' as never).where('code' as never, '=', v as never).executeTakeFirst()
+    if (!found) throw ruleViolation(`The ${title} does not exist. Identification fields and values: ${caption}='${v}'`)
+  }
+  if (Object.keys(row).length) await trx.updateTable('marketing_setup').set(row).where('id', '=', 1).execute()
+  return getMarketingSetup(trx)
+}
+
+export function registerMarketingSetupRoutes(app: FastifyInstance): void {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async () =>
+    getMarketingSetup(app.db.kysely),
+  )
+  r.patch(
+    '/api/setup/marketing',
+    { config: { role: 'admin' }, schema: { tags: ['setup'], summary: 'Change the marketing setup', body: patchSchema(MARKETING_SETUP_FIELDS) } },
+    async (req) => inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
+  )
+}
