@@ -240,7 +240,6 @@ export interface SegmentHeaderTable {
   language_code_default: Text
   subject_default: Text
   no_series: Text
-  no_of_criteria_actions: Num
   modified_at: Generated<string>
 }
 

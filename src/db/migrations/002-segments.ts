@@ -54,7 +54,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       language_code_default text not null default '',
       subject_default text not null default '',
       no_series text not null default '',
-      no_of_criteria_actions integer not null default 0,
       modified_at ${t.timestamp} not null default ${t.now}
     )`.execute(db)
 
