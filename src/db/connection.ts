@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely'
 import pg from 'pg'
+import { registerSqliteFunctions } from '../filters/index.js'
 import type { DB } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -63,6 +64,8 @@ export function openDb(url: string, opts: OpenOptions = {}): Db {
     sqlite.pragma('temp_store = MEMORY')
     sqlite.pragma('cache_size = -65536') // 64 MiB page cache
     sqlite.pragma('mmap_size = 268435456')
+    // Unicode-aware lower() so '@' filters treat 'Müller' and 'MÜLLER' alike, as PostgreSQL does.
+    registerSqliteFunctions(sqlite)
     const config: SqliteDialectConfig = { database: sqlite }
     const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(config) })
     return { kysely, dialect, url, close: () => kysely.destroy() }

@@ -1,0 +1,19 @@
+export type {
+  AndNode,
+  BlankNode,
+  CompareNode,
+  CompareOp,
+  EqualsNode,
+  FilterNode,
+  Literal,
+  OrNode,
+  PatternNode,
+  PatternPart,
+  RangeNode,
+} from './ast.js'
+export { type CompileOptions, compileFilter, type FilterDialect } from './compile.js'
+export { describeFilter } from './describe.js'
+export { FilterError, FilterSyntaxError, FilterValueError } from './errors.js'
+export type { FieldSpec, FieldType } from './field-spec.js'
+export { isEmptyFilter, parseFilter } from './parse.js'
+export { registerSqliteFunctions } from './sqlite-functions.js'
