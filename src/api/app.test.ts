@@ -54,6 +54,34 @@ describe.each(dialects)('API basics on %s', (dialect) => {
     expect(r.body.code).toBe('VALIDATION_FAILED')
   })
 
+  it('filters, sorts and pages every list with BC expressions', async () => {
+    for (const [code, description] of [['A1', 'Alpha'], ['B2', 'beta'], ['C3', 'Gamma'], ['D4', 'delta']])
+      await t.marketer.post('/api/job-responsibilities', { code, description })
+    const r = await t.viewer.get('/api/job-responsibilities?filter[description]=@*ta&sort=-code&limit=2&offset=1')
+    expect(r.body).toEqual({
+      items: [
+        { code: 'B2', description: 'beta', noOfContacts: 0 },
+      ],
+      total: 2,
+      limit: 2,
+      offset: 1,
+    })
+    const codes = await t.viewer.get('/api/job-responsibilities?filter[code]=<>A1%26<>C3&total=false')
+    expect(codes.body.items.map((x: { code: string }) => x.code)).toEqual(['B2', 'D4'])
+    expect(codes.body.total).toBeNull()
+  })
+
+  it('answers a malformed filter with 400 naming the field and the position', async () => {
+    const r = await t.viewer.get(`/api/job-responsibilities?filter[description]=${encodeURIComponent('a..b..c')}`)
+    expect(r.status).toBe(400)
+    expect(r.body.errors).toEqual([{ path: 'filter[description]', message: "Unexpected '..' at position 5 of 'a..b..c'" }])
+    const unknown = await t.viewer.get('/api/job-responsibilities?filter[colour]=red&sort=size')
+    expect(unknown.body.errors).toEqual([
+      { path: 'sort', message: "unknown field 'size'" },
+      { path: 'filter[colour]', message: "unknown field 'colour'" },
+    ])
+  })
+
   it('serves the OpenAPI document to a signed-in caller', async () => {
     const r = await t.viewer.get('/api/openapi.json')
     expect(r.status).toBe(200)

@@ -82,7 +82,7 @@ export function parseListQuery(
         where.push(compileFilter(expr, spec, opts.dialect))
       } catch (e) {
         if (e instanceof FilterError)
-          errors.push({ path: key, message: `${e.message} in '${expr}' (position ${e.position + 1})` })
+          errors.push({ path: key, message: `${e.reason} at position ${e.position + 1} of '${expr}'` })
         else throw e
       }
     }
