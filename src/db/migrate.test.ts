@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestDb, createTestDb, dialects } from '../test-support/databases.js'
-import { migrateToLatest } from './migrate.js'
+import { MIGRATION_NAMES, migrateToLatest } from './migrate.js'
 
 describe.each(dialects)('migrations on %s', (dialect) => {
   let db: TestDb
@@ -10,7 +10,8 @@ describe.each(dialects)('migrations on %s', (dialect) => {
   afterAll(() => db.drop())
 
   it('applies every migration once, then nothing', async () => {
-    expect(await migrateToLatest(db)).toEqual(['001-foundation', '002-segments'])
+    expect(MIGRATION_NAMES.slice(0, 2)).toEqual(['001-foundation', '002-segments'])
+    expect(await migrateToLatest(db)).toEqual(MIGRATION_NAMES)
     expect(await migrateToLatest(db)).toEqual([])
   })
 

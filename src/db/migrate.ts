@@ -1,7 +1,8 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { Db, Dialect } from './connection.js'
 import * as m001 from './migrations/001-foundation.js'
 import * as m002 from './migrations/002-segments.js'
+import * as m003 from './migrations/003-delivery.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -9,6 +10,7 @@ type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 const MIGRATIONS: Record<string, { up: Up }> = {
   '001-foundation': m001,
   '002-segments': m002,
+  '003-delivery': m003,
 }
 
 class BundledProvider implements MigrationProvider {
@@ -20,9 +22,21 @@ class BundledProvider implements MigrationProvider {
   }
 }
 
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS)
+
 /** Brings the schema up to date; returns the names of the migrations applied now. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: new BundledProvider(db.dialect) })
+  // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
+  // a database holding several Segmenta schemas (tests, or tenants) must each keep their own.
+  const schema =
+    db.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
+      : undefined
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: new BundledProvider(db.dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
