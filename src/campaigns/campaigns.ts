@@ -13,7 +13,7 @@ export const CAMPAIGN_FIELDS = [
   date('endingDate', 'ending_date'),
   code('salespersonCode', 'salesperson_code'),
   code('statusCode', 'status_code', 10),
-  bool('activated', 'activated', { readOnly: true, sqlRef: '(select count(*) from campaign_target_groups g where g.campaign_no = t.no) > 0' }),
+  bool('activated', 'activated', { readOnly: true }),
   date('lastDateModified', 'last_date_modified', { readOnly: true }),
 ]
 
@@ -49,11 +49,21 @@ export function registerCampaignRoutes(app: FastifyInstance): void {
     fields: CAMPAIGN_FIELDS,
     key: ['no'],
     keyOptionalOnCreate: true,
+    // A derived table, so the computed `activated` filters and sorts like a column.
     select: (db) =>
       db
-        .selectFrom('campaigns as t')
-        .selectAll('t')
-        .select(sql<number>`case when exists (select 1 from campaign_target_groups g where g.campaign_no = t.no) then 1 else 0 end`.as('activated')) as never,
+        .selectFrom(
+          db
+            .selectFrom('campaigns as c')
+            .selectAll('c')
+            .select(
+              sql<number>`case when exists (select 1 from campaign_target_groups g where g.campaign_no = c.no) then 1 else 0 end`.as(
+                'activated',
+              ),
+            )
+            .as('t'),
+        )
+        .selectAll('t') as never,
     beforeCreate: async (trx, row, ctx) => {
       const { no } = await assignNo(trx, ctx.dialect, 'campaign_nos', row.no as string | undefined, async (n) =>
         !!(await trx.selectFrom('campaigns').select('no').where('no', '=', n).executeTakeFirst()),

@@ -31,6 +31,13 @@ describe.each(dialects)('setup API on %s', (dialect) => {
     expect(c.body).toMatchObject({ no: 'CP0001', description: 'Spring launch', activated: false, statusCode: 'PLANNED' })
   })
 
+  it('filters campaigns on the computed activated flag', async () => {
+    const r = await t.viewer.get('/api/campaigns?filter[activated]=No&sort=-activated,no')
+    expect(r.status).toBe(200)
+    expect(r.body.items.map((c: { no: string }) => c.no)).toEqual(['CP0001'])
+    expect((await t.viewer.get('/api/campaigns?filter[activated]=Yes')).body.total).toBe(0)
+  })
+
   it("refuses campaign dates in the wrong order with BC's texts", async () => {
     const a = await t.marketer.post('/api/campaigns', { startingDate: '2026-05-01', endingDate: '2026-04-01' })
     // Fields validate in order: the ending date is checked against the starting date given before it.

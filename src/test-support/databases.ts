@@ -41,7 +41,16 @@ export async function createTestDb(dialect: Dialect, opts: { migrate?: boolean }
       await c.end()
     }
   }
-  if (opts.migrate !== false) await migrateToLatest(db)
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(db)
+    } catch (e) {
+      // Leave no half-made schema behind to confuse later runs.
+      await db.close()
+      await cleanup()
+      throw e
+    }
+  }
   let dropped = false
   return {
     ...db,
