@@ -1,0 +1,101 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { Dialect } from '../../db/connection.js'
+import type { Tx } from '../../db/transaction.js'
+import { compileMatch } from './compile-criteria.js'
+import { recordAction } from './criteria-log.js'
+import { type ContactCondition, insertLines } from './insert-lines.js'
+import { countLines, lockSegment } from './segment-state.js'
+import type { Actor, AddOptions, CriteriaFilters } from './types.js'
+import { validateFilters } from './validate-filters.js'
+
+/**
+ * The contacts an Add Contacts step inserts, as a condition on `contacts x` (spec §6.3): the matched
+ * contacts, widened by Expand Companies (every contact sharing a matched contact's company no. — from a
+ * person too — company-less ones stay themselves) and then by Allow Related Companies (the company of each
+ * selected contact), minus Exclude from Segment contacts unless Ignore Exclusion, minus contacts already on
+ * the segment unless Allow Existing Contacts. Without either widening option the contacts are filtered in
+ * place, so the step reads each contact once:
+ *
+ * ```sql
+ * FROM contacts x WHERE <match on x> AND x.exclude_from_segment = 0
+ *   AND x.no NOT IN (SELECT sl.contact_no FROM segment_lines sl WHERE sl.segment_no = ?)   -- PostgreSQL: NOT EXISTS
+ * ```
+ * and with them through CTEs:
+ * ```sql
+ * WITH matched AS (SELECT c.no, c.company_no FROM contacts c WHERE <match>),
+ *      expanded AS (SELECT no, company_no FROM matched WHERE company_no = ''
+ *                   UNION SELECT e.no, e.company_no FROM contacts e
+ *                         WHERE e.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')),
+ *      related AS (SELECT no FROM expanded
+ *                  UNION SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM expanded WHERE company_no <> ''))
+ * … FROM contacts x WHERE x.no IN (SELECT no FROM related) AND <exclusion> AND <not on the segment>
+ * ```
+ */
+export function addSelection(
+  segmentNo: string,
+  filters: CriteriaFilters,
+  opts: AddOptions,
+  dialect: Dialect,
+): ContactCondition {
+  const keep: RawBuilder<SqlBool>[] = []
+  if (!opts.ignoreExclusion) keep.push(sql<SqlBool>`x.exclude_from_segment = 0`)
+  // "Not on the segment yet": SQLite reads the segment's contacts once into a list (NOT IN), PostgreSQL
+  // anti-joins (NOT EXISTS; its NOT IN cannot hash a list larger than work_mem). Both columns are NOT NULL.
+  if (!opts.allowExistingContacts)
+    keep.push(
+      dialect === 'sqlite'
+        ? sql<SqlBool>`x.no NOT IN (SELECT sl.contact_no FROM segment_lines sl WHERE sl.segment_no = ${segmentNo})`
+        : sql<SqlBool>`NOT EXISTS (SELECT 1 FROM segment_lines sl WHERE sl.contact_no = x.no AND sl.segment_no = ${segmentNo})`,
+    )
+  if (!opts.expandCompanies && !opts.allowRelatedCompanies)
+    return { where: sql<SqlBool>`${sql.join([compileMatch(filters, dialect, 'add', 'x'), ...keep], sql` AND `)}` }
+
+  const ctes: RawBuilder<unknown>[] = [
+    sql`matched AS (SELECT c.no, c.company_no FROM contacts c WHERE ${compileMatch(filters, dialect, 'add', 'c')})`,
+  ]
+  let last = 'matched'
+  if (opts.expandCompanies) {
+    ctes.push(sql`expanded AS (
+      SELECT no, company_no FROM matched WHERE company_no = ''
+      UNION SELECT e.no, e.company_no FROM contacts e
+            WHERE e.company_no IN (SELECT company_no FROM matched WHERE company_no <> ''))`)
+    last = 'expanded'
+  }
+  if (opts.allowRelatedCompanies) {
+    ctes.push(sql`related AS (
+      SELECT no FROM ${sql.table(last)}
+      UNION SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM ${sql.table(last)} WHERE company_no <> ''))`)
+    last = 'related'
+  }
+  return {
+    ctes: sql.join(ctes),
+    where: sql<SqlBool>`${sql.join([sql<SqlBool>`x.no IN (SELECT no FROM ${sql.table(last)})`, ...keep], sql` AND `)}`,
+  }
+}
+
+/**
+ * Add Contacts (report 5198): records the action with its filters and flags, then inserts the selected
+ * contacts' lines after the segment's last line in BC's order, with one history Insertion per line — in
+ * the caller's transaction, under the segment lock.
+ */
+export async function addContacts(
+  trx: Tx,
+  dialect: Dialect,
+  segmentNo: string,
+  filters: CriteriaFilters,
+  opts: AddOptions,
+  actor: Actor,
+): Promise<{ actionNo: number; linesInserted: number; noOfLines: number }> {
+  const f = validateFilters(filters, dialect)
+  const header = await lockSegment(trx, dialect, segmentNo)
+  const actionNo = await recordAction(trx, segmentNo, 'Add Contacts', f, { ...opts, entireCompanies: false }, actor)
+  const linesInserted = await insertLines(
+    trx,
+    dialect,
+    header,
+    addSelection(segmentNo, f, opts, dialect),
+    actionNo,
+    actor,
+  )
+  return { actionNo, linesInserted, noOfLines: await countLines(trx, segmentNo) }
+}

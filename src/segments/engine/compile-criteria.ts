@@ -1,0 +1,135 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { Dialect } from '../../db/connection.js'
+import { compileFilter } from '../../filters/index.js'
+import { BLOCKS } from './criteria-blocks.js'
+import type { BlockName, CriteriaFilters } from './types.js'
+
+/**
+ * `add`: BC's Add Contacts (a person matches a value entry only when it is the entry's contact);
+ * `remove`: Reduce/Refine, where any value entry of the linked customer/vendor matches (spec §6.4).
+ */
+export type MatchMode = 'add' | 'remove'
+
+/** The conditions of one block's fields on its alias, ANDed (all must hold on the same record). */
+function fieldConditions(block: BlockName, filters: Record<string, string>, dialect: Dialect, alias?: string) {
+  const def = BLOCKS[block]
+  return Object.entries(filters).map(([field, expr]) => {
+    const spec = def.fields[field]
+    return compileFilter(
+      expr,
+      { type: spec.type, column: `${alias ?? def.alias}.${spec.column}`, options: spec.options },
+      dialect,
+    )
+  })
+}
+
+const and = (conds: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
+  conds.length === 0
+    ? sql<SqlBool>`1 = 1`
+    : conds.length === 1
+      ? conds[0]
+      : sql<SqlBool>`(${sql.join(conds, sql` AND `)})`
+
+/** `<contact column(s)> IN (SELECT <link column(s)> FROM <table> <alias> WHERE <fields>)` */
+function linked(
+  block: BlockName,
+  contact: RawBuilder<unknown>,
+  link: RawBuilder<unknown>,
+  conds: RawBuilder<SqlBool>[],
+) {
+  const def = BLOCKS[block]
+  return sql<SqlBool>`${contact} IN (SELECT ${link} FROM ${sql.table(def.table)} ${sql.raw(def.alias)} WHERE ${and(conds)})`
+}
+
+/**
+ * Compiles a step's (validated) filters into one condition on the contact alias `c` (spec §7.1):
+ *
+ * ```
+ * <contact fields on c>
+ * AND c.no IN (SELECT cpa.contact_no FROM contact_profile_answers cpa WHERE …)
+ * AND c.no IN (SELECT cmg.contact_no FROM contact_mailing_groups cmg WHERE …)
+ * AND (c.no, c.company_no) IN (SELECT ile.contact_no, ile.contact_company_no FROM interaction_log_entries ile WHERE …)
+ * AND c.no IN (SELECT cjr.contact_no FROM contact_job_responsibilities cjr WHERE …)
+ * AND c.company_no IN (SELECT cig.contact_no FROM contact_industry_groups cig WHERE …)
+ * AND c.company_no IN (SELECT cbr.contact_no FROM contact_business_relations cbr WHERE …
+ *       [AND cbr.link_to_table IN ('Customer', 'Vendor') AND EXISTS (SELECT 1 FROM value_entries ve
+ *         WHERE ve.source_type = cbr.link_to_table AND ve.source_no = cbr.link_no AND …)])
+ * ```
+ * Each block is "there is a related record on which all the block's fields hold" — `IN (subquery)` rather
+ * than a correlated `EXISTS` because SQLite then reads the matching relation rows once (by their code
+ * index) and probes the contacts by index, instead of probing the relation once per contact; PostgreSQL
+ * plans both as a semi-join. Every link column is NOT NULL, so `IN` and `EXISTS` mean the same. A block
+ * without filters adds nothing; no filters at all give `1 = 1` (every contact). Value entries are nested
+ * in the business relation, so one relation with a matching entry is enough (quirk Q7 fixed). In `add`
+ * mode a person matches a value entry only as the entry's contact:
+ * `(c.type = 'Company' AND c.company_no IN (…)) OR (c.type <> 'Company' AND (c.no, c.company_no) IN
+ * (SELECT ve.contact_no, cbr.contact_no FROM contact_business_relations cbr JOIN value_entries ve ON … WHERE …))`.
+ */
+export function compileMatch(
+  filters: CriteriaFilters,
+  dialect: Dialect,
+  mode: MatchMode,
+  c = 'c',
+): RawBuilder<SqlBool> {
+  const ref = (col: string) => sql.ref(`${c}.${col}`)
+  const conds: RawBuilder<SqlBool>[] = []
+  const get = (b: BlockName) => (filters[b] && Object.keys(filters[b]!).length ? filters[b]! : undefined)
+  const col = (block: BlockName, name: string) => sql.ref(`${BLOCKS[block].alias}.${name}`)
+
+  const contact = get('contact')
+  if (contact) conds.push(...fieldConditions('contact', contact, dialect, c))
+  for (const block of ['profileAnswer', 'mailingGroup', 'jobResponsibility'] as const) {
+    const fl = get(block)
+    if (fl) conds.push(linked(block, ref('no'), col(block, 'contact_no'), fieldConditions(block, fl, dialect)))
+  }
+  const ile = get('interactionLogEntry')
+  if (ile)
+    conds.push(
+      linked(
+        'interactionLogEntry',
+        sql`(${ref('no')}, ${ref('company_no')})`,
+        sql`ile.contact_no, ile.contact_company_no`,
+        fieldConditions('interactionLogEntry', ile, dialect),
+      ),
+    )
+  const industry = get('industryGroup')
+  if (industry)
+    conds.push(
+      linked(
+        'industryGroup',
+        ref('company_no'),
+        col('industryGroup', 'contact_no'),
+        fieldConditions('industryGroup', industry, dialect),
+      ),
+    )
+
+  const busRel = get('businessRelation')
+  const valueEntry = get('valueEntry')
+  if (busRel && !valueEntry)
+    conds.push(
+      linked(
+        'businessRelation',
+        ref('company_no'),
+        sql`cbr.contact_no`,
+        fieldConditions('businessRelation', busRel, dialect),
+      ),
+    )
+  if (valueEntry) {
+    const relConds = [
+      ...(busRel ? fieldConditions('businessRelation', busRel, dialect) : []),
+      sql<SqlBool>`cbr.link_to_table IN (${'Customer'}, ${'Vendor'})`,
+    ]
+    const veConds = fieldConditions('valueEntry', valueEntry, dialect)
+    const veLink = sql<SqlBool>`ve.source_type = cbr.link_to_table AND ve.source_no = cbr.link_no`
+    const anyEntry = linked('businessRelation', ref('company_no'), sql`cbr.contact_no`, [
+      ...relConds,
+      sql<SqlBool>`EXISTS (SELECT 1 FROM value_entries ve WHERE ${veLink} AND ${and(veConds)})`,
+    ])
+    if (mode === 'remove') conds.push(anyEntry)
+    else
+      conds.push(sql<SqlBool>`((${ref('type')} = ${'Company'} AND ${anyEntry}) OR (${ref('type')} <> ${'Company'} AND
+        (${ref('no')}, ${ref('company_no')}) IN (SELECT ve.contact_no, cbr.contact_no
+          FROM contact_business_relations cbr JOIN value_entries ve ON ${veLink} WHERE ${and([...relConds, ...veConds])})))`)
+  }
+  return and(conds)
+}
