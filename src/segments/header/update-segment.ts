@@ -1,0 +1,37 @@
+import type { Dialect } from '../../db/connection.js'
+import type { Tx } from '../../db/transaction.js'
+import { lockSegment } from '../engine/index.js'
+import {
+  applyHeaderChanges,
+  type ChangeOptions,
+  type HeaderChange,
+  type HeaderRow,
+  storeHeader,
+} from './header-changes.js'
+
+/**
+ * Changes a segment header: fields validated in the order given, each propagating to the lines as BC
+ * does when `updateLines` (BC's "update the segment lines?" answer) is true. Locks the segment first so
+ * a change never interleaves with a criteria action on the same segment.
+ */
+export async function updateSegment(
+  trx: Tx,
+  dialect: Dialect,
+  no: string,
+  changes: HeaderChange[],
+  opts: ChangeOptions,
+): Promise<void> {
+  const header = (await lockSegment(trx, dialect, no)) as HeaderRow
+  const h = await applyHeaderChanges(trx, header, changes, opts)
+  await storeHeader(trx, h)
+}
+
+/**
+ * Deletes a segment. BC deletes criteria lines first (so deleting the lines does not ask "Your Segment is
+ * now empty…"), then history, languages and lines; here the foreign keys cascade in one statement and no
+ * line trigger runs, so the order does not matter.
+ */
+export async function deleteSegment(trx: Tx, dialect: Dialect, no: string): Promise<void> {
+  await lockSegment(trx, dialect, no)
+  await trx.deleteFrom('segment_headers').where('no', '=', no).execute()
+}
