@@ -28,12 +28,26 @@ function checkDates(row: Record<string, unknown>, changed: Record<string, unknow
 
 async function checkRefs(trx: Tx, row: Record<string, unknown>): Promise<void> {
   if (row.salesperson_code) {
-    const s = await trx.selectFrom('salespeople').select(['code', 'blocked']).where('code', '=', String(row.salesperson_code)).executeTakeFirst()
-    if (!s) throw ruleViolation(`The Salesperson/Purchaser does not exist. Identification fields and values: Code='${row.salesperson_code}'`)
+    const s = await trx
+      .selectFrom('salespeople')
+      .select(['code', 'blocked'])
+      .where('code', '=', String(row.salesperson_code))
+      .executeTakeFirst()
+    if (!s)
+      throw ruleViolation(
+        `The Salesperson/Purchaser does not exist. Identification fields and values: Code='${row.salesperson_code}'`,
+      )
   }
   if (row.status_code) {
-    const s = await trx.selectFrom('campaign_statuses').select('code').where('code', '=', String(row.status_code)).executeTakeFirst()
-    if (!s) throw ruleViolation(`The Campaign Status does not exist. Identification fields and values: Code='${row.status_code}'`)
+    const s = await trx
+      .selectFrom('campaign_statuses')
+      .select('code')
+      .where('code', '=', String(row.status_code))
+      .executeTakeFirst()
+    if (!s)
+      throw ruleViolation(
+        `The Campaign Status does not exist. Identification fields and values: Code='${row.status_code}'`,
+      )
   }
 }
 
@@ -65,8 +79,12 @@ export function registerCampaignRoutes(app: FastifyInstance): void {
         )
         .selectAll('t') as never,
     beforeCreate: async (trx, row, ctx) => {
-      const { no } = await assignNo(trx, ctx.dialect, 'campaign_nos', row.no as string | undefined, async (n) =>
-        !!(await trx.selectFrom('campaigns').select('no').where('no', '=', n).executeTakeFirst()),
+      const { no } = await assignNo(
+        trx,
+        ctx.dialect,
+        'campaign_nos',
+        row.no as string | undefined,
+        async (n) => !!(await trx.selectFrom('campaigns').select('no').where('no', '=', n).executeTakeFirst()),
       )
       row.no = no
       if (!row.salesperson_code && ctx.principal?.salespersonCode) row.salesperson_code = ctx.principal.salespersonCode

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestDb, createTestDb, dialects } from '../test-support/databases.js'
+import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
 import { MIGRATION_NAMES, migrateToLatest } from './migrate.js'
 
 describe.each(dialects)('migrations on %s', (dialect) => {

@@ -33,6 +33,12 @@ export interface MarketingSetupTable {
   inherit_communication_details: Bool
   bus_rel_code_for_customers: Text
   bus_rel_code_for_vendors: Text
+  smtp_host: Text
+  smtp_port: Num
+  smtp_secure: Bool
+  smtp_user: Text
+  smtp_password: Text
+  smtp_from: Text
 }
 
 export interface CodeTable {
@@ -302,6 +308,23 @@ export interface LoggedSegmentTable {
   username: Text
   canceled: Bool
   created_at: Generated<string>
+  /** Logged with "Send Attachments": its entries with a correspondence type are deliveries. */
+  send_attachments: Bool
+}
+
+/** The letters PDF of a logged segment's Hard Copy entries; the bytes are in `logged_segment_letter_chunks`. */
+export interface LoggedSegmentLettersTable {
+  logged_segment_entry_no: number
+  letters: Num
+  pages: Num
+  bytes: Num
+  created_at: Generated<string>
+}
+
+export interface LoggedSegmentLetterChunkTable {
+  logged_segment_entry_no: number
+  chunk_no: number
+  data: Buffer
 }
 
 export interface CampaignEntryTable {
@@ -370,6 +393,8 @@ export interface DB {
   saved_segment_criteria: SavedSegmentCriteriaTable
   saved_segment_criteria_actions: SavedSegmentCriteriaActionTable
   logged_segments: LoggedSegmentTable
+  logged_segment_letters: LoggedSegmentLettersTable
+  logged_segment_letter_chunks: LoggedSegmentLetterChunkTable
   campaign_entries: CampaignEntryTable
   interaction_log_entries: InteractionLogEntryTable
   campaign_target_groups: CampaignTargetGroupTable

@@ -1,6 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { CORRESPONDENCE_TYPES, type Field, bool, code, option, patchSchema, toApi, toRow } from '../api/fields.js'
+import {
+  bool,
+  CORRESPONDENCE_TYPES,
+  code,
+  type Field,
+  int,
+  option,
+  patchSchema,
+  text,
+  toApi,
+  toRow,
+} from '../api/fields.js'
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
@@ -20,6 +31,13 @@ export const MARKETING_SETUP_FIELDS: Field[] = [
   bool('inheritCommunicationDetails', 'inherit_communication_details'),
   code('busRelCodeForCustomers', 'bus_rel_code_for_customers', 10),
   code('busRelCodeForVendors', 'bus_rel_code_for_vendors', 10),
+  // Outgoing mail for delivery; SEGMENTA_SMTP_URL / SEGMENTA_SMTP_FROM override these.
+  text('smtpHost', 'smtp_host', 200),
+  int('smtpPort', 'smtp_port', { nonNegative: true }),
+  bool('smtpSecure', 'smtp_secure'),
+  text('smtpUser', 'smtp_user', 200),
+  text('smtpPassword', 'smtp_password', 200, { writeOnly: true, noFilter: true }),
+  text('smtpFrom', 'smtp_from', 200),
 ]
 
 export interface MarketingSetup {
@@ -37,6 +55,11 @@ export interface MarketingSetup {
   inheritCommunicationDetails: boolean
   busRelCodeForCustomers: string
   busRelCodeForVendors: string
+  smtpHost: string
+  smtpPort: number
+  smtpSecure: boolean
+  smtpUser: string
+  smtpFrom: string
 }
 
 export async function getMarketingSetup(db: Tx): Promise<MarketingSetup> {
@@ -59,7 +82,11 @@ export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknow
   for (const [col, table, title, caption] of REFS) {
     const v = row[col]
     if (typeof v !== 'string' || v === '') continue
-    const found = await trx.selectFrom(table as never).select('code' as never).where('code' as never, '=', v as never).executeTakeFirst()
+    const found = await trx
+      .selectFrom(table as never)
+      .select('code' as never)
+      .where('code' as never, '=', v as never)
+      .executeTakeFirst()
     if (!found) throw ruleViolation(`The ${title} does not exist. Identification fields and values: ${caption}='${v}'`)
   }
   if (Object.keys(row).length) await trx.updateTable('marketing_setup').set(row).where('id', '=', 1).execute()
@@ -73,7 +100,11 @@ export function registerMarketingSetupRoutes(app: FastifyInstance): void {
   )
   r.patch(
     '/api/setup/marketing',
-    { config: { role: 'admin' }, schema: { tags: ['setup'], summary: 'Change the marketing setup', body: patchSchema(MARKETING_SETUP_FIELDS) } },
-    async (req) => inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
+    {
+      config: { role: 'admin' },
+      schema: { tags: ['setup'], summary: 'Change the marketing setup', body: patchSchema(MARKETING_SETUP_FIELDS) },
+    },
+    async (req) =>
+      inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
   )
 }

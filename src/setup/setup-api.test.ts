@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestApp, createTestApp } from '../test-support/app.js'
+import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
 
 describe.each(dialects)('setup API on %s', (dialect) => {
@@ -16,7 +16,11 @@ describe.each(dialects)('setup API on %s', (dialect) => {
     expect((await t.marketer.patch('/api/setup/marketing', { campaignNos: 'CAMP' })).status).toBe(403)
     const ok = await t.admin.patch('/api/setup/marketing', { campaignNos: 'camp', defaultCorrespondenceType: 'email' })
     expect(ok.status).toBe(200)
-    expect(ok.body).toMatchObject({ campaignNos: 'CAMP', defaultCorrespondenceType: 'Email', inheritSalespersonCode: true })
+    expect(ok.body).toMatchObject({
+      campaignNos: 'CAMP',
+      defaultCorrespondenceType: 'Email',
+      inheritSalespersonCode: true,
+    })
     const bad = await t.admin.patch('/api/setup/marketing', { defaultSalespersonCode: 'NOBODY' })
     expect([bad.status, bad.body.detail]).toEqual([
       422,
@@ -24,11 +28,28 @@ describe.each(dialects)('setup API on %s', (dialect) => {
     ])
   })
 
+  it('keeps the SMTP password write-only', async () => {
+    const r = await t.admin.patch('/api/setup/marketing', {
+      smtpHost: 'mail.example.com',
+      smtpPort: 587,
+      smtpPassword: 's3cret',
+    })
+    expect(r.body).toMatchObject({ smtpHost: 'mail.example.com', smtpPort: 587, smtpSecure: false })
+    expect(r.body).not.toHaveProperty('smtpPassword')
+    const row = await t.db.kysely.selectFrom('marketing_setup').select('smtp_password').executeTakeFirstOrThrow()
+    expect(row.smtp_password).toBe('s3cret')
+  })
+
   it('numbers a new campaign from the series and takes the salesperson of the user', async () => {
     await t.admin.patch('/api/users/marketer', { salespersonCode: 'JR' })
     const c = await t.marketer.post('/api/campaigns', { description: 'Spring launch', statusCode: 'PLANNED' })
     expect(c.status).toBe(201)
-    expect(c.body).toMatchObject({ no: 'CP0001', description: 'Spring launch', activated: false, statusCode: 'PLANNED' })
+    expect(c.body).toMatchObject({
+      no: 'CP0001',
+      description: 'Spring launch',
+      activated: false,
+      statusCode: 'PLANNED',
+    })
   })
 
   it('filters campaigns on the computed activated flag', async () => {
@@ -54,8 +75,15 @@ describe.each(dialects)('setup API on %s', (dialect) => {
   })
 
   it('numbers questionnaire lines and refuses to delete a question with answers', async () => {
-    await t.marketer.post('/api/profile-questionnaires', { code: 'size', description: 'Company size', contactType: 'company' })
-    const q = await t.marketer.post('/api/profile-questionnaires/SIZE/lines', { type: 'Question', description: 'How many employees?' })
+    await t.marketer.post('/api/profile-questionnaires', {
+      code: 'size',
+      description: 'Company size',
+      contactType: 'company',
+    })
+    const q = await t.marketer.post('/api/profile-questionnaires/SIZE/lines', {
+      type: 'Question',
+      description: 'How many employees?',
+    })
     const a = await t.marketer.post('/api/profile-questionnaires/SIZE/lines', { type: 'Answer', description: '1-50' })
     expect([q.body.lineNo, a.body.lineNo]).toEqual([10000, 20000])
     const del = await t.marketer.del('/api/profile-questionnaires/SIZE/lines/10000')
@@ -84,7 +112,9 @@ describe.each(dialects)('setup API on %s', (dialect) => {
     const neg = await t.marketer.patch('/api/interaction-templates/ABSTRACT', { unitCostLcy: -1 })
     expect(neg.status).toBe(400)
     const noGroup = await t.marketer.post('/api/interaction-templates', { code: 'X', interactionGroupCode: 'NOPE' })
-    expect(noGroup.body.detail).toBe("The Interaction Group does not exist. Identification fields and values: Code='NOPE'")
+    expect(noGroup.body.detail).toBe(
+      "The Interaction Group does not exist. Identification fields and values: Code='NOPE'",
+    )
   })
 
   it('refuses to delete a number series the setup uses', async () => {

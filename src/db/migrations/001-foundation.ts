@@ -38,7 +38,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('bus_rel_code_for_customers', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('bus_rel_code_for_vendors', 'text', (c) => c.notNull().defaultTo(''))
     .execute()
-  await db.insertInto('marketing_setup' as never).values({ id: 1 } as never).execute()
+  await db
+    .insertInto('marketing_setup' as never)
+    .values({ id: 1 } as never)
+    .execute()
 
   for (const table of [
     'industry_groups',
@@ -200,11 +203,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       .addPrimaryKeyConstraint(`${table}_pk`, ['contact_no', codeColumn] as never)
       .execute()
     // Criteria blocks probe by code first ("who is in RETAIL"), then join to the contact.
-    await db.schema
-      .createIndex(`${table}_by_code`)
-      .on(table)
-      .columns([codeColumn, 'contact_no'])
-      .execute()
+    await db.schema.createIndex(`${table}_by_code`).on(table).columns([codeColumn, 'contact_no']).execute()
   }
   await relation('contact_mailing_groups', 'mailing_group_code', 'mailing_groups')
   await relation('contact_industry_groups', 'industry_group_code', 'industry_groups')

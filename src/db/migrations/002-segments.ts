@@ -66,7 +66,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       primary key (segment_no, line_no)
     )`.execute(db)
   // "Is this contact on an unlogged segment" (contact delete guard) and "already on this segment".
-  await db.schema.createIndex('segment_lines_by_contact').on('segment_lines').columns(['contact_no', 'segment_no']).execute()
+  await db.schema
+    .createIndex('segment_lines_by_contact')
+    .on('segment_lines')
+    .columns(['contact_no', 'segment_no'])
+    .execute()
 
   await sql`create table segment_criteria_actions (
       segment_no text not null references segment_headers(no) on delete cascade,

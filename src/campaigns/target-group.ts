@@ -1,0 +1,141 @@
+import { type RawBuilder, sql } from 'kysely'
+import type { Tx } from '../db/transaction.js'
+import { notFound, ruleViolation } from '../errors.js'
+
+/**
+ * BC's "no targets" error of Activate (spec §8), with %1 = 'Segment Line', %2 = 'Campaign',
+ * %3 = 'Campaign Target'.
+ */
+export const NO_TARGETS =
+  'To activate the sales prices and/or line discounts, you must apply the relevant Segment Line(s) to the Campaign and place a check mark in the Campaign Target field on the Segment Line.'
+
+/**
+ * The target group a campaign should have (spec §6.16, Campaign Target Group Mgt.), as a derived table of
+ * `(type, no)`: the companies of every segment line marked Campaign Target for the campaign and of every
+ * interaction log entry marked Campaign Target for it (not postponed; canceled ones count, as in BC). A
+ * company linked to a customer by a business relation is a `Customer` row (the customer no.), any other a
+ * `Contact` row (the company no.). A person without a company stands for itself (BC would write a row with a
+ * blank no.).
+ *
+ * ```sql
+ * SELECT DISTINCT CASE WHEN b.link_no IS NULL THEN 'Contact' ELSE 'Customer' END AS type,
+ *        COALESCE(b.link_no, k.company_no) AS no
+ * FROM (SELECT company FROM segment_lines WHERE campaign_no = ? AND campaign_target = 1
+ *       UNION SELECT company FROM interaction_log_entries WHERE campaign_no = ? AND campaign_target = 1 AND postponed = 0) k
+ * LEFT JOIN (customer links of companies) b ON b.contact_no = k.company_no
+ * ```
+ */
+function desiredTargets(campaignNo: string): RawBuilder<unknown> {
+  const company = (alias: string) =>
+    sql`CASE WHEN ${sql.ref(`${alias}.contact_company_no`)} = '' THEN ${sql.ref(`${alias}.contact_no`)} ELSE ${sql.ref(`${alias}.contact_company_no`)} END`
+  return sql`(
+    SELECT DISTINCT CASE WHEN b.link_no IS NULL THEN 'Contact' ELSE 'Customer' END AS type,
+           COALESCE(b.link_no, k.company_no) AS no
+    FROM (
+      SELECT ${company('l')} AS company_no FROM segment_lines l
+      WHERE l.campaign_no = ${campaignNo} AND l.campaign_target = 1 AND l.contact_no <> ''
+      UNION
+      SELECT ${company('e')} AS company_no FROM interaction_log_entries e
+      WHERE e.campaign_no = ${campaignNo} AND e.campaign_target = 1 AND e.postponed = 0 AND e.contact_no <> ''
+    ) k
+    LEFT JOIN (
+      SELECT r.contact_no, MIN(r.link_no) AS link_no FROM contact_business_relations r
+      WHERE r.link_to_table = 'Customer' AND r.link_no <> '' GROUP BY r.contact_no
+    ) b ON b.contact_no = k.company_no
+  )`
+}
+
+/** Replaces the campaign's target group by the one its target lines and entries give (two set-based statements). */
+async function rebuild(trx: Tx, campaignNo: string): Promise<number> {
+  await sql`DELETE FROM campaign_target_groups
+      WHERE campaign_no = ${campaignNo}
+        AND NOT EXISTS (SELECT 1 FROM ${desiredTargets(campaignNo)} d
+                        WHERE d.type = campaign_target_groups.type AND d.no = campaign_target_groups.no)`.execute(trx)
+  await sql`INSERT INTO campaign_target_groups (type, no, campaign_no)
+      SELECT d.type, d.no, ${campaignNo} FROM ${desiredTargets(campaignNo)} d
+      WHERE NOT EXISTS (SELECT 1 FROM campaign_target_groups g
+                        WHERE g.campaign_no = ${campaignNo} AND g.type = d.type AND g.no = d.no)`.execute(trx)
+  const n = await trx
+    .selectFrom('campaign_target_groups')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('campaign_no', '=', campaignNo)
+    .executeTakeFirstOrThrow()
+  return Number(n.n)
+}
+
+async function isActivated(trx: Tx, campaignNo: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('campaign_target_groups')
+    .select('no')
+    .where('campaign_no', '=', campaignNo)
+    .limit(1)
+    .executeTakeFirst()
+  return !!row
+}
+
+/**
+ * Keeps an activated campaign's target group in sync with its target segment lines and interaction log
+ * entries (quirk Q11 fixed: BC only maintains it on line validation, not on header propagation). Does
+ * nothing for a campaign that is not activated — activation is the user's decision (BC acts only "if the
+ * campaign is Activated"). When no target is left the group becomes empty, i.e. the campaign is deactivated,
+ * as BC's removal of the last target does.
+ *
+ * Call it, in the same transaction, after any change of segment lines' Campaign No. or Campaign Target
+ * (header propagation, line edits, line deletion, Go Back, segment deletion), for the old and the new
+ * campaign no.
+ */
+export async function syncCampaignTargetGroup(trx: Tx, campaignNo: string): Promise<void> {
+  if (!campaignNo || !(await isActivated(trx, campaignNo))) return
+  await rebuild(trx, campaignNo)
+}
+
+/** `syncCampaignTargetGroup` for several campaigns (blank and repeated nos. are skipped). */
+export async function syncCampaignTargetGroups(trx: Tx, campaignNos: Iterable<string>): Promise<void> {
+  for (const no of new Set(campaignNos)) if (no) await syncCampaignTargetGroup(trx, no)
+}
+
+/** The campaigns on the lines of a segment (distinct, non-blank): collect them before lines are deleted. */
+export async function campaignsOfSegment(trx: Tx, segmentNo: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('segment_lines')
+    .select('campaign_no')
+    .distinct()
+    .where('segment_no', '=', segmentNo)
+    .where('campaign_no', '<>', '')
+    .execute()
+  return rows.map((r) => r.campaign_no)
+}
+
+async function campaignMustExist(trx: Tx, campaignNo: string): Promise<void> {
+  const c = await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst()
+  if (!c) throw notFound('Campaign', { 'No.': campaignNo })
+}
+
+/**
+ * BC "Activate Sales Prices/Line Discounts" (spec §6.16): builds the target group; without any target
+ * line or entry → BC's error. BC first asks whether to activate a campaign without sales prices (default
+ * Yes); Segmenta has no campaign prices, so that question is always answered Yes.
+ */
+export async function activateCampaign(trx: Tx, campaignNo: string): Promise<{ message: string; targets: number }> {
+  await campaignMustExist(trx, campaignNo)
+  const targets = await rebuild(trx, campaignNo)
+  if (targets === 0) throw ruleViolation(NO_TARGETS)
+  return { message: `Campaign ${campaignNo} is now activated.`, targets }
+}
+
+/** BC Deactivate: deletes the campaign's target group. */
+export async function deactivateCampaign(trx: Tx, campaignNo: string): Promise<{ message: string }> {
+  await campaignMustExist(trx, campaignNo)
+  await trx.deleteFrom('campaign_target_groups').where('campaign_no', '=', campaignNo).execute()
+  return { message: `Campaign ${campaignNo} is now deactivated.` }
+}
+
+/**
+ * Rebuilds the target group of every activated campaign. Segment actions call it at the end of their
+ * transaction (see `inSegmentAction`), so a campaign's targets follow its lines whichever way they
+ * changed (Q11). Activated campaigns are few; with none activated this is one small query.
+ */
+export async function syncActivatedCampaigns(trx: Tx): Promise<void> {
+  const rows = await trx.selectFrom('campaign_target_groups').select('campaign_no').distinct().execute()
+  for (const r of rows) await rebuild(trx, r.campaign_no)
+}

@@ -1,0 +1,206 @@
+import { sql } from 'kysely'
+import { syncCampaignTargetGroups } from '../../campaigns/target-group.js'
+import type { Dialect } from '../../db/connection.js'
+import type { Tx } from '../../db/transaction.js'
+import { mustHaveValue, ruleViolation } from '../../errors.js'
+import {
+  pendingDeliveries,
+  type QueuedDelivery,
+  requireMailServer,
+} from '../../interactions/delivery/delivery-status.js'
+import { lockSegment } from '../engine/index.js'
+import { createSegment, workDate } from '../header/create-segment.js'
+import { checkLinesForLog } from './line-checks.js'
+import { reuseLoggedSegment } from './reuse-logged-segment.js'
+
+export interface LogOptions {
+  /** BC "Send Attachments": deliver the lines that have a correspondence type (quirk Q16 decision). */
+  sendAttachments?: boolean
+  /** BC "Create Follow-up Segment": a new segment with the same contacts. */
+  createFollowUpSegment?: boolean
+}
+
+export interface LogCaller {
+  username: string
+  /** The caller's salesperson: the follow-up segment's salesperson (BC User Setup). */
+  salespersonCode: string
+}
+
+export interface LogResult {
+  loggedSegmentEntryNo: number
+  interactionsLogged: number
+  /** The first campaign entry written (the only one when the lines name one campaign). */
+  campaignEntryNo?: number
+  /** Every campaign entry written, one per campaign. */
+  campaignEntryNos?: number[]
+  followUpSegmentNo?: string
+  /** With Send Attachments: what the background delivery will send (queued after the commit). */
+  delivery?: QueuedDelivery
+}
+
+/** A cast PostgreSQL needs for a parameter in the select list of `INSERT … SELECT`. */
+const bigint = (dialect: Dialect, v: number) => (dialect === 'postgres' ? sql`CAST(${v} AS bigint)` : sql`${v}`)
+
+/** The interaction columns BC's CopyFromSegment takes from the line (spec §5.8). */
+const COPIED = [
+  'contact_no',
+  'contact_company_no',
+  'salesperson_code',
+  'interaction_template_code',
+  'interaction_group_code',
+  'description',
+  'subject',
+  'language_code',
+  'date',
+  'time_of_interaction',
+  'cost_lcy',
+  'duration_min',
+  'information_flow',
+  'initiated_by',
+  'evaluation',
+  'campaign_no',
+  'campaign_target',
+  'campaign_response',
+  'attempt_failed',
+  'segment_no',
+] as const
+
+/**
+ * BC "Log" (report 5185 → SegManagement.LogSegment, spec §6.10), in the caller's transaction; a failure
+ * anywhere leaves everything as it was.
+ *
+ * 1. Lock the segment; refuse when a logged segment of this No. exists, when the Description is blank, when
+ *    no line has a contact, and at the first line that breaks a rule (`checkLinesForLog`, one query).
+ * 2. The logged segment (creation date today, the caller), then set-based:
+ *    - one campaign entry per campaign of the lines (`INSERT … SELECT` of the first line of each campaign in
+ *      (Date, Line No.) order: its date and salesperson, the header's description);
+ *    - one interaction log entry per line with a contact (`INSERT … SELECT`, CopyFromSegment, entries
+ *      numbered in line order), each pointing to its campaign entry; Email lines of contacts without an
+ *      e-mail are logged with a blank correspondence type (BC, without delivery); with Send Attachments the
+ *      entries with a correspondence type are In Progress.
+ * 3. Delete the segment (lines, criteria, history cascade); keep activated campaigns' target groups in sync.
+ * 4. Follow-up: a new segment `Follow-up on segment <no>` (full length, quirk Q10 fixed) with the header's
+ *    campaign, filled by Reuse Segment from the new logged segment.
+ */
+export async function logSegment(
+  trx: Tx,
+  dialect: Dialect,
+  segmentNo: string,
+  opts: LogOptions,
+  caller: LogCaller,
+): Promise<LogResult> {
+  const deliver = !!opts.sendAttachments
+  const header = await lockSegment(trx, dialect, segmentNo)
+  const logged = await trx
+    .selectFrom('logged_segments')
+    .select('entry_no')
+    .where('segment_no', '=', segmentNo)
+    .executeTakeFirst()
+  if (logged) throw ruleViolation(`Logged Segment for Segment No. ${segmentNo} already exists.`)
+  if (!header.description.trim()) throw mustHaveValue('Description', 'Segment Header', { 'No.': segmentNo })
+  const anyLine = await trx
+    .selectFrom('segment_lines')
+    .select('line_no')
+    .where('segment_no', '=', segmentNo)
+    .where('contact_no', '<>', '')
+    .limit(1)
+    .executeTakeFirst()
+  if (!anyLine) throw ruleViolation(`Segment ${segmentNo} is empty.`)
+  await checkLinesForLog(trx, segmentNo, deliver)
+  if (deliver) {
+    const email = await trx
+      .selectFrom('segment_lines')
+      .select('line_no')
+      .where('segment_no', '=', segmentNo)
+      .where('contact_no', '<>', '')
+      .where('correspondence_type', '=', 'Email')
+      .limit(1)
+      .executeTakeFirst()
+    if (email) await requireMailServer(trx, 1)
+  }
+
+  const ls = await trx
+    .insertInto('logged_segments')
+    .values({
+      segment_no: segmentNo,
+      description: header.description,
+      creation_date: workDate(),
+      username: caller.username,
+      canceled: 0,
+      send_attachments: deliver ? 1 : 0,
+    })
+    .returning('entry_no')
+    .executeTakeFirstOrThrow()
+  const entryNo = Number(ls.entry_no)
+
+  await sql`INSERT INTO campaign_entries (campaign_no, description, date, username, segment_no, canceled, salesperson_code, register_no)
+      SELECT f.campaign_no, ${header.description}, f.date, ${caller.username}, ${segmentNo}, 0, f.salesperson_code,
+             ${bigint(dialect, entryNo)}
+      FROM (SELECT l.campaign_no, l.date, l.salesperson_code,
+                   ROW_NUMBER() OVER (PARTITION BY l.campaign_no ORDER BY l.date, l.line_no) AS rn
+            FROM segment_lines l
+            WHERE l.segment_no = ${segmentNo} AND l.contact_no <> '' AND l.campaign_no <> '') f
+      WHERE f.rn = 1
+      ORDER BY f.campaign_no`.execute(trx)
+  const campaignEntries = await trx
+    .selectFrom('campaign_entries')
+    .select(['entry_no', 'campaign_no'])
+    .where('register_no', '=', entryNo)
+    .orderBy('entry_no')
+    .execute()
+
+  const correspondence = sql`CASE WHEN l.correspondence_type = 'Email' AND c.email = '' THEN '' ELSE l.correspondence_type END`
+  const status = deliver ? sql`CASE WHEN ${correspondence} <> '' THEN 'In Progress' ELSE '' END` : sql`''`
+  const inserted = await sql`INSERT INTO interaction_log_entries (${sql.join(COPIED.map((c) => sql.ref(c)))},
+        correspondence_type, username, campaign_entry_no, logged_segment_entry_no, delivery_status, delivery_error,
+        canceled, postponed, comment)
+      SELECT ${sql.join(COPIED.map((c) => sql.ref(`l.${c}`)))},
+        ${correspondence}, ${caller.username}, COALESCE(ce.entry_no, 0), ${bigint(dialect, entryNo)}, ${status}, '',
+        0, 0, ''
+      FROM segment_lines l
+      JOIN contacts c ON c.no = l.contact_no
+      LEFT JOIN campaign_entries ce ON ce.register_no = ${entryNo} AND ce.campaign_no = l.campaign_no AND l.campaign_no <> ''
+      WHERE l.segment_no = ${segmentNo} AND l.contact_no <> ''
+      ORDER BY l.line_no`.execute(trx)
+  const interactionsLogged = Number(inserted.numAffectedRows ?? 0n)
+
+  await trx.deleteFrom('segment_headers').where('no', '=', segmentNo).execute()
+  await syncCampaignTargetGroups(
+    trx,
+    campaignEntries.map((c) => c.campaign_no),
+  )
+
+  const result: LogResult = { loggedSegmentEntryNo: entryNo, interactionsLogged }
+  if (campaignEntries.length) {
+    result.campaignEntryNo = Number(campaignEntries[0].entry_no)
+    result.campaignEntryNos = campaignEntries.map((c) => Number(c.entry_no))
+  }
+  if (opts.createFollowUpSegment) {
+    result.followUpSegmentNo = await createFollowUpSegment(trx, dialect, entryNo, segmentNo, header.campaign_no, caller)
+  }
+  if (deliver) {
+    const pending = await pendingDeliveries(trx, entryNo)
+    result.delivery = { status: pending.emails + pending.letters > 0 ? 'queued' : 'none', ...pending }
+  }
+  return result
+}
+
+/**
+ * BC's follow-up segment: a new header (No. from Segment Nos. — required; the caller's salesperson; Date =
+ * WorkDate) described `Follow-up on segment <no>` in full (quirk Q10: BC cuts it to 50 characters), with the
+ * given campaign, holding one line per entry of the logged segment (Reuse Segment without the question).
+ */
+export async function createFollowUpSegment(
+  trx: Tx,
+  dialect: Dialect,
+  loggedSegmentEntryNo: number,
+  segmentNo: string,
+  campaignNo: string,
+  caller: LogCaller,
+): Promise<string> {
+  const changes: [string, unknown][] = [['description', `Follow-up on segment ${segmentNo}`]]
+  if (campaignNo) changes.push(['campaignNo', campaignNo])
+  const no = await createSegment(trx, dialect, changes, caller)
+  await reuseLoggedSegment(trx, dialect, no, loggedSegmentEntryNo, caller, { confirm: true })
+  return no
+}
