@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestApp, createTestApp } from '../test-support/app.js'
+import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
 
 describe.each(dialects)('API basics on %s', (dialect) => {
@@ -29,9 +29,16 @@ describe.each(dialects)('API basics on %s', (dialect) => {
   })
 
   it('creates, lists, changes and deletes a code, upper-casing it', async () => {
-    expect((await t.marketer.post('/api/industry-groups', { code: ' retail ', description: 'Retail' })).status).toBe(201)
+    expect((await t.marketer.post('/api/industry-groups', { code: ' retail ', description: 'Retail' })).status).toBe(
+      201,
+    )
     const list = await t.viewer.get('/api/industry-groups')
-    expect(list.body).toEqual({ items: [{ code: 'RETAIL', description: 'Retail', noOfContacts: 0 }], total: 1, limit: 50, offset: 0 })
+    expect(list.body).toEqual({
+      items: [{ code: 'RETAIL', description: 'Retail', noOfContacts: 0 }],
+      total: 1,
+      limit: 50,
+      offset: 0,
+    })
     const p = await t.marketer.patch('/api/industry-groups/RETAIL', { description: 'Retail trade' })
     expect(p.body).toEqual({ code: 'RETAIL', description: 'Retail trade', noOfContacts: 0 })
     expect((await t.marketer.del('/api/industry-groups/RETAIL')).status).toBe(204)
@@ -55,13 +62,16 @@ describe.each(dialects)('API basics on %s', (dialect) => {
   })
 
   it('filters, sorts and pages every list with BC expressions', async () => {
-    for (const [code, description] of [['A1', 'Alpha'], ['B2', 'beta'], ['C3', 'Gamma'], ['D4', 'delta']])
+    for (const [code, description] of [
+      ['A1', 'Alpha'],
+      ['B2', 'beta'],
+      ['C3', 'Gamma'],
+      ['D4', 'delta'],
+    ])
       await t.marketer.post('/api/job-responsibilities', { code, description })
     const r = await t.viewer.get('/api/job-responsibilities?filter[description]=@*ta&sort=-code&limit=2&offset=1')
     expect(r.body).toEqual({
-      items: [
-        { code: 'B2', description: 'beta', noOfContacts: 0 },
-      ],
+      items: [{ code: 'B2', description: 'beta', noOfContacts: 0 }],
       total: 2,
       limit: 2,
       offset: 1,
@@ -74,7 +84,9 @@ describe.each(dialects)('API basics on %s', (dialect) => {
   it('answers a malformed filter with 400 naming the field and the position', async () => {
     const r = await t.viewer.get(`/api/job-responsibilities?filter[description]=${encodeURIComponent('a..b..c')}`)
     expect(r.status).toBe(400)
-    expect(r.body.errors).toEqual([{ path: 'filter[description]', message: "Unexpected '..' at position 5 of 'a..b..c'" }])
+    expect(r.body.errors).toEqual([
+      { path: 'filter[description]', message: "Unexpected '..' at position 5 of 'a..b..c'" },
+    ])
     const unknown = await t.viewer.get('/api/job-responsibilities?filter[colour]=red&sort=size')
     expect(unknown.body.errors).toEqual([
       { path: 'sort', message: "unknown field 'size'" },

@@ -57,7 +57,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       )
     } else if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       e = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
-    } else if ((err as { statusCode?: number }).statusCode === 400 || (err as { code?: string }).code?.startsWith('FST_ERR_CTP')) {
+    } else if (
+      (err as { statusCode?: number }).statusCode === 400 ||
+      (err as { code?: string }).code?.startsWith('FST_ERR_CTP')
+    ) {
       e = validationFailed([{ path: 'body', message: err.message }])
     } else if (classifyDbError(err) === 'unique') {
       e = new AppError('ALREADY_EXISTS', 'A record with this key already exists.')

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
-  type Principal,
-  type Role,
   createSession,
   deleteSession,
+  type Principal,
   principalFromSession,
   principalFromToken,
+  type Role,
   roleAllows,
 } from '../auth/credentials.js'
 import { verifyPassword } from '../auth/passwords.js'
@@ -91,7 +91,11 @@ export function installAuth(app: FastifyInstance): void {
         }
         throw unauthenticated('The user name or password is wrong.')
       }
-      await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('username', '=', username).execute()
+      await db
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null })
+        .where('username', '=', username)
+        .execute()
       const secret = await createSession(db, username)
       reply.setCookie(SESSION_COOKIE, secret, {
         httpOnly: true,
@@ -99,7 +103,12 @@ export function installAuth(app: FastifyInstance): void {
         path: '/',
         secure: req.protocol === 'https',
       })
-      return { username: user.username, fullName: user.full_name, role: user.role, salespersonCode: user.salesperson_code }
+      return {
+        username: user.username,
+        fullName: user.full_name,
+        role: user.role,
+        salespersonCode: user.salesperson_code,
+      }
     },
   )
 

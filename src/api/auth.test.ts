@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestApp, createTestApp } from '../test-support/app.js'
+import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
 
 describe.each(dialects)('authentication and roles on %s', (dialect) => {
@@ -21,9 +21,17 @@ describe.each(dialects)('authentication and roles on %s', (dialect) => {
     expect(cookie.sameSite).toBe('Strict')
     const me = await t.app.inject({ method: 'GET', url: '/api/users/me', cookies: { segmenta_session: cookie.value } })
     expect(me.json().username).toBe('marketer')
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', cookies: { segmenta_session: cookie.value } })
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      cookies: { segmenta_session: cookie.value },
+    })
     expect(out.statusCode).toBe(204)
-    const after = await t.app.inject({ method: 'GET', url: '/api/users/me', cookies: { segmenta_session: cookie.value } })
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/users/me',
+      cookies: { segmenta_session: cookie.value },
+    })
     expect(after.statusCode).toBe(401)
   })
 
@@ -36,21 +44,29 @@ describe.each(dialects)('authentication and roles on %s', (dialect) => {
 
   it('locks an account after five failed sign-ins', async () => {
     await t.admin.post('/api/users', { username: 'mallory', role: 'viewer', password: 'mallory-password' })
-    for (let i = 0; i < 5; i++) expect((await login('mallory', 'guess-number-' + i)).statusCode).toBe(401)
+    for (let i = 0; i < 5; i++) expect((await login('mallory', `guess-number-${i}`)).statusCode).toBe(401)
     const locked = await login('mallory', 'mallory-password')
     expect(locked.statusCode).toBe(429)
     expect(locked.json().code).toBe('TOO_MANY_REQUESTS')
   })
 
   it('stores passwords as scrypt hashes', async () => {
-    const row = await t.db.kysely.selectFrom('users').select('password_hash').where('username', '=', 'viewer').executeTakeFirstOrThrow()
+    const row = await t.db.kysely
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'viewer')
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/)
   })
 
   it('refuses a malformed Authorization header and an unknown token', async () => {
     const a = await t.anonymous.raw({ method: 'GET', url: '/api/contacts', headers: { authorization: 'Basic abc' } })
     expect(a.status).toBe(401)
-    const b = await t.anonymous.raw({ method: 'GET', url: '/api/contacts', headers: { authorization: 'Bearer sgm_nope' } })
+    const b = await t.anonymous.raw({
+      method: 'GET',
+      url: '/api/contacts',
+      headers: { authorization: 'Bearer sgm_nope' },
+    })
     expect([b.status, b.body.detail]).toEqual([401, 'The token is not valid or has been revoked.'])
   })
 
@@ -59,7 +75,12 @@ describe.each(dialects)('authentication and roles on %s', (dialect) => {
     expect((await t.marketer.post('/api/tokens', {})).status).toBe(403)
     expect((await t.viewer.get('/api/tokens')).status).toBe(403)
     const users = await t.admin.get('/api/users?sort=username')
-    expect(users.body.items.map((u: { username: string }) => u.username)).toEqual(['admin', 'mallory', 'marketer', 'viewer'])
+    expect(users.body.items.map((u: { username: string }) => u.username)).toEqual([
+      'admin',
+      'mallory',
+      'marketer',
+      'viewer',
+    ])
     expect(users.body.items[0]).not.toHaveProperty('password')
   })
 
@@ -67,14 +88,22 @@ describe.each(dialects)('authentication and roles on %s', (dialect) => {
     const created = await t.admin.post('/api/tokens', { username: 'viewer', description: 'reporting' })
     expect(created.status).toBe(201)
     const token = created.body.token as string
-    const ok = await t.anonymous.raw({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${token}` } })
+    const ok = await t.anonymous.raw({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(ok.body.username).toBe('viewer')
     const list = await t.admin.get('/api/tokens')
     const row = list.body.items.find((x: { id: string }) => x.id === created.body.id)
     expect(row).toMatchObject({ username: 'viewer', description: 'reporting' })
     expect(JSON.stringify(list.body)).not.toContain(token)
     expect((await t.admin.del(`/api/tokens/${created.body.id}`)).status).toBe(204)
-    const gone = await t.anonymous.raw({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${token}` } })
+    const gone = await t.anonymous.raw({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(gone.status).toBe(401)
   })
 

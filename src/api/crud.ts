@@ -5,9 +5,9 @@ import { z } from 'zod'
 import type { Principal, Role } from '../auth/credentials.js'
 import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
-import { type Tx, inTransaction } from '../db/transaction.js'
-import { alreadyExists, notFound, referenced, classifyDbError } from '../errors.js'
-import { type Field, createSchema, fieldSchema, patchSchema, toApi, toRow } from './fields.js'
+import { inTransaction, type Tx } from '../db/transaction.js'
+import { alreadyExists, classifyDbError, notFound, referenced } from '../errors.js'
+import { createSchema, type Field, fieldSchema, patchSchema, toApi, toRow } from './fields.js'
 import { parseListQuery, runList } from './list-query.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the generic resource works on any table
@@ -83,7 +83,8 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
   for (const f of keyFields)
     itemParamsShape[f.name] =
       f.type === 'integer' || f.type === 'number' ? z.coerce.number().int() : (fieldSchema(f) as z.ZodType)
-  const base = (db: Tx) => (def.select ? def.select(db) : (db.selectFrom(`${def.table} as t` as never).selectAll('t' as never) as AnyQB))
+  const base = (db: Tx) =>
+    def.select ? def.select(db) : (db.selectFrom(`${def.table} as t` as never).selectAll('t' as never) as AnyQB)
   const map = (row: Record<string, unknown>) => toApi(def.fields, row)
 
   async function parentCheck(db: Tx, params: Record<string, string>) {
@@ -104,7 +105,9 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
     return q
   }
   async function load(db: Tx, params: Record<string, unknown>, parentValue?: string) {
-    const row = (await whereKey(base(db), params, parentValue).executeTakeFirst()) as Record<string, unknown> | undefined
+    const row = (await whereKey(base(db), params, parentValue).executeTakeFirst()) as
+      | Record<string, unknown>
+      | undefined
     if (!row) throw notFound(def.title, captions(params))
     return row
   }
@@ -146,7 +149,10 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
         const existing = await whereKey(base(trx), keys, parentValue).executeTakeFirst()
         if (existing) throw alreadyExists(def.title, captions(keys))
         try {
-          await trx.insertInto(def.table as never).values(row as never).execute()
+          await trx
+            .insertInto(def.table as never)
+            .values(row as never)
+            .execute()
         } catch (e) {
           if (classifyDbError(e) === 'foreign-key')
             throw referenced(`A code in this ${def.title} does not exist in its table.`)
@@ -220,7 +226,9 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
           await q.execute()
         } catch (e) {
           if (classifyDbError(e) === 'foreign-key')
-            throw referenced(`You cannot delete ${def.title} ${Object.values(captions(params)).join(' ')} because it is still used.`)
+            throw referenced(
+              `You cannot delete ${def.title} ${Object.values(captions(params)).join(' ')} because it is still used.`,
+            )
           throw e
         }
         await def.afterDelete?.(trx, existing)

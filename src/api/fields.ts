@@ -68,7 +68,12 @@ export const date = (name: string, column: string, extra: Partial<Field> = {}): 
   type: 'date',
   ...extra,
 })
-export const option = (name: string, column: string, options: readonly string[], extra: Partial<Field> = {}): Field => ({
+export const option = (
+  name: string,
+  column: string,
+  options: readonly string[],
+  extra: Partial<Field> = {},
+): Field => ({
   name,
   column,
   type: 'option',
@@ -110,7 +115,11 @@ export function fieldSchema(f: Field): z.ZodType {
   switch (f.type) {
     case 'text':
       return f.required
-        ? z.string().trim().min(1, 'must have a value').max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
+        ? z
+            .string()
+            .trim()
+            .min(1, 'must have a value')
+            .max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
         : z.string().max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
     case 'code':
       return z

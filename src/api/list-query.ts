@@ -1,7 +1,7 @@
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import type { Dialect } from '../db/connection.js'
 import { type FieldError, validationFailed } from '../errors.js'
-import { FilterError, compileFilter, isEmptyFilter } from '../filters/index.js'
+import { compileFilter, FilterError, isEmptyFilter } from '../filters/index.js'
 import { type Field, filterSpecs } from './fields.js'
 
 export interface ListParams {
@@ -49,7 +49,10 @@ export function parseListQuery(
 
   const sort: ListParams['sort'] = []
   const sortText = typeof query.sort === 'string' && query.sort.trim() ? query.sort : opts.defaultSort.join(',')
-  for (const part of sortText.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of sortText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const desc = part.startsWith('-')
     const name = desc ? part.slice(1) : part.replace(/^\+/, '')
     const spec = specs[name]
@@ -99,10 +102,12 @@ export function applyWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB,
   return q
 }
 
-/** Runs a list: one page of rows in order, and the total unless `total=false`. */
 // biome-ignore lint/suspicious/noExplicitAny: builders of any table
+type AnySelect = SelectQueryBuilder<any, any, any>
+
+/** Runs a list: one page of rows in order, and the total unless `total=false`. */
 export async function runList<T>(
-  qb: SelectQueryBuilder<any, any, any>,
+  qb: AnySelect,
   p: ListParams,
   map: (row: Record<string, unknown>) => T,
 ): Promise<ListPage<T>> {
@@ -112,10 +117,7 @@ export async function runList<T>(
   const rows = (await page.limit(p.limit).offset(p.offset).execute()) as Record<string, unknown>[]
   let total: number | null = null
   if (p.total) {
-    const c = await filtered
-      .clearSelect()
-      .select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirst()
+    const c = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst()
     total = Number((c as { n: number } | undefined)?.n ?? 0)
   }
   return { items: rows.map(map), total, limit: p.limit, offset: p.offset }

@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import { registerCampaignActionRoutes } from '../campaigns/campaign-actions.js'
 import { registerCampaignRoutes } from '../campaigns/campaigns.js'
+import { registerContactRoutes } from '../contacts/contact-routes.js'
+import { registerContactImportExportRoutes } from '../contacts/import-export/routes.js'
+import { registerInteractionRoutes } from '../interactions/routes.js'
+import { registerValueEntryRoutes } from '../sales/value-entries.js'
+import { registerSegmentEngineRoutes } from '../segments/engine/routes.js'
+import { registerSegmentExportRoutes } from '../segments/export/routes.js'
+import { registerSegmentHeaderRoutes } from '../segments/header/routes.js'
+import { registerSegmentLineRoutes } from '../segments/lines/routes.js'
+import { registerSegmentLogRoutes } from '../segments/log/routes.js'
+import { registerSavedCriteriaRoutes } from '../segments/saved-criteria/routes.js'
 import { registerMarketingSetupRoutes } from '../setup/marketing-setup.js'
 import { registerProfileQuestionnaireRoutes } from '../setup/profile-questionnaires.js'
 import { registerSetupResources } from '../setup/resources.js'
@@ -12,4 +23,15 @@ export async function registerDomainRoutes(app: FastifyInstance): Promise<void> 
   registerUserRoutes(app)
   registerProfileQuestionnaireRoutes(app)
   registerCampaignRoutes(app)
+  registerSegmentEngineRoutes(app)
+  registerSegmentLineRoutes(app)
+  registerContactRoutes(app)
+  registerContactImportExportRoutes(app)
+  registerValueEntryRoutes(app)
+  registerSegmentHeaderRoutes(app)
+  registerSavedCriteriaRoutes(app)
+  registerSegmentExportRoutes(app)
+  registerSegmentLogRoutes(app)
+  registerInteractionRoutes(app)
+  registerCampaignActionRoutes(app)
 }

@@ -27,7 +27,10 @@ export const SESSION_HOURS = 12
 export async function createSession(db: Kysely<DB>, username: string): Promise<string> {
   const secret = randomBytes(32).toString('base64url')
   const expires = new Date(Date.now() + SESSION_HOURS * 3600_000).toISOString()
-  await db.insertInto('sessions').values({ id_hash: digest(secret), username, expires_at: expires }).execute()
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: digest(secret), username, expires_at: expires })
+    .execute()
   return secret
 }
 
@@ -43,12 +46,20 @@ export async function createToken(
 ): Promise<{ id: string; token: string }> {
   const id = randomBytes(6).toString('hex')
   const token = `sgm_${id}_${randomBytes(24).toString('base64url')}`
-  await db.insertInto('api_tokens').values({ id, username, description, token_hash: digest(token) }).execute()
+  await db
+    .insertInto('api_tokens')
+    .values({ id, username, description, token_hash: digest(token) })
+    .execute()
   return { id, token }
 }
 
 function principal(row: { username: string; full_name: string; role: string; salesperson_code: string }): Principal {
-  return { username: row.username, fullName: row.full_name, role: row.role as Role, salespersonCode: row.salesperson_code }
+  return {
+    username: row.username,
+    fullName: row.full_name,
+    role: row.role as Role,
+    salespersonCode: row.salesperson_code,
+  }
 }
 
 export async function principalFromToken(db: Kysely<DB>, token: string): Promise<Principal | undefined> {

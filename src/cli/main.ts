@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
 import { adminCommands } from './commands/admin.js'
+import { demoCommand } from './commands/demo.js'
+import { exportSegmentCommand } from './commands/export-segment.js'
+import { importContactsCommand } from './commands/import-contacts.js'
 import { serveCommand } from './commands/serve.js'
 import { CliError } from './context.js'
 
@@ -14,6 +17,9 @@ program
 
 serveCommand(program)
 adminCommands(program)
+importContactsCommand(program)
+exportSegmentCommand(program)
+demoCommand(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../db/transaction.js'
-import { type TestDb, createTestDb, dialects } from '../test-support/databases.js'
+import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
 import { assignNo, incrementNo, takeNumbers } from './number-series.js'
 
 describe('incrementNo (BC IncStr)', () => {
@@ -30,12 +30,18 @@ describe.each(dialects)('number series on %s', (dialect) => {
   it('starts at the starting no. and continues after the last no. used', async () => {
     const nos = await inTransaction(db.kysely, (trx) => takeNumbers(trx, dialect, 'CONT', 3))
     expect(nos).toEqual(['CT0001', 'CT0002', 'CT0003'])
-    const row = await db.kysely.selectFrom('number_series').select('last_no_used').where('code', '=', 'CONT').executeTakeFirstOrThrow()
+    const row = await db.kysely
+      .selectFrom('number_series')
+      .select('last_no_used')
+      .where('code', '=', 'CONT')
+      .executeTakeFirstOrThrow()
     expect(row.last_no_used).toBe('CT0003')
   })
 
   it('skips numbers a caller says are used', async () => {
-    const nos = await inTransaction(db.kysely, (trx) => takeNumbers(trx, dialect, 'CONT', 1, async (n) => n === 'CT0004'))
+    const nos = await inTransaction(db.kysely, (trx) =>
+      takeNumbers(trx, dialect, 'CONT', 1, async (n) => n === 'CT0004'),
+    )
     expect(nos).toEqual(['CT0005'])
   })
 
@@ -43,7 +49,11 @@ describe.each(dialects)('number series on %s', (dialect) => {
     await expect(inTransaction(db.kysely, (trx) => takeNumbers(trx, dialect, 'SHORT', 4))).rejects.toThrow(
       'You cannot assign new numbers from the number series SHORT.',
     )
-    const row = await db.kysely.selectFrom('number_series').select('last_no_used').where('code', '=', 'SHORT').executeTakeFirstOrThrow()
+    const row = await db.kysely
+      .selectFrom('number_series')
+      .select('last_no_used')
+      .where('code', '=', 'SHORT')
+      .executeTakeFirstOrThrow()
     expect(row.last_no_used).toBe('')
   })
 
@@ -51,7 +61,10 @@ describe.each(dialects)('number series on %s', (dialect) => {
     await expect(inTransaction(db.kysely, (trx) => assignNo(trx, dialect, 'segment_nos', 'MINE'))).rejects.toThrow(
       'You may not enter numbers manually. If you want to enter numbers manually, please activate Manual Nos. in No. Series SHORT.',
     )
-    expect(await inTransaction(db.kysely, (trx) => assignNo(trx, dialect, 'contact_nos', 'MINE'))).toEqual({ no: 'MINE', series: '' })
+    expect(await inTransaction(db.kysely, (trx) => assignNo(trx, dialect, 'contact_nos', 'MINE'))).toEqual({
+      no: 'MINE',
+      series: '',
+    })
   })
 
   it('asks for the setup series when none is set', async () => {

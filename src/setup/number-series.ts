@@ -77,7 +77,9 @@ export async function testManual(trx: Tx, seriesCode: string): Promise<void> {
     .executeTakeFirst()
   if (!s) throw notFound('No. Series', { Code: seriesCode })
   if (!s.allow_manual_nos)
-    throw ruleViolation(`You may not enter numbers manually. If you want to enter numbers manually, please activate Manual Nos. in No. Series ${s.code}.`)
+    throw ruleViolation(
+      `You may not enter numbers manually. If you want to enter numbers manually, please activate Manual Nos. in No. Series ${s.code}.`,
+    )
 }
 
 export type SetupSeriesField = 'contact_nos' | 'segment_nos' | 'campaign_nos'
@@ -108,4 +110,3 @@ export async function assignNo(
   const [no] = await takeNumbers(trx, dialect, series, 1, isUsed)
   return { no, series }
 }
-

@@ -31,7 +31,10 @@ export function registerProfileQuestionnaireRoutes(app: FastifyInstance): void {
         .select('contact_no')
         .where('questionnaire_code', '=', String(existing.code))
         .executeTakeFirst()
-      if (used) throw referenced(`You cannot delete Profile Questionnaire ${existing.code} because contacts have answers to it.`)
+      if (used)
+        throw referenced(
+          `You cannot delete Profile Questionnaire ${existing.code} because contacts have answers to it.`,
+        )
     },
   })
 
@@ -81,7 +84,9 @@ export function registerProfileQuestionnaireRoutes(app: FastifyInstance): void {
     beforeUpdate: async (_trx, row, existing) => checkLine({ ...existing, ...row }),
     beforeDelete: async (trx: Tx, existing) => {
       if (Number(existing.no_of_contacts) > 0)
-        throw referenced(`You cannot delete Profile Questionnaire Line ${existing.line_no} because contacts have this answer.`)
+        throw referenced(
+          `You cannot delete Profile Questionnaire Line ${existing.line_no} because contacts have this answer.`,
+        )
       if (existing.type === 'Question') {
         const next = await trx
           .selectFrom('profile_questionnaire_lines')

@@ -1,20 +1,51 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY, bool, code, int, num, option, text } from '../api/fields.js'
 import { registerCrud } from '../api/crud.js'
+import {
+  bool,
+  CORRESPONDENCE_TYPES,
+  code,
+  INFORMATION_FLOWS,
+  INITIATED_BY,
+  int,
+  num,
+  option,
+  text,
+} from '../api/fields.js'
 import type { DB } from '../db/schema.js'
 import type { Tx } from '../db/transaction.js'
 import { mustBeEqual, ruleViolation } from '../errors.js'
 
 /** The code tables with a contact relation, and the BC caption used in their messages. */
-const CODE_TABLES: { path: string; table: keyof DB; title: string; relation?: { table: keyof DB; column: string } }[] = [
-  { path: 'industry-groups', table: 'industry_groups', title: 'Industry Group', relation: { table: 'contact_industry_groups', column: 'industry_group_code' } },
-  { path: 'mailing-groups', table: 'mailing_groups', title: 'Mailing Group', relation: { table: 'contact_mailing_groups', column: 'mailing_group_code' } },
-  { path: 'job-responsibilities', table: 'job_responsibilities', title: 'Job Responsibility', relation: { table: 'contact_job_responsibilities', column: 'job_responsibility_code' } },
-  { path: 'business-relations', table: 'business_relations', title: 'Business Relation', relation: { table: 'contact_business_relations', column: 'business_relation_code' } },
-  { path: 'interaction-groups', table: 'interaction_groups', title: 'Interaction Group' },
-  { path: 'campaign-statuses', table: 'campaign_statuses', title: 'Campaign Status' },
-]
+const CODE_TABLES: { path: string; table: keyof DB; title: string; relation?: { table: keyof DB; column: string } }[] =
+  [
+    {
+      path: 'industry-groups',
+      table: 'industry_groups',
+      title: 'Industry Group',
+      relation: { table: 'contact_industry_groups', column: 'industry_group_code' },
+    },
+    {
+      path: 'mailing-groups',
+      table: 'mailing_groups',
+      title: 'Mailing Group',
+      relation: { table: 'contact_mailing_groups', column: 'mailing_group_code' },
+    },
+    {
+      path: 'job-responsibilities',
+      table: 'job_responsibilities',
+      title: 'Job Responsibility',
+      relation: { table: 'contact_job_responsibilities', column: 'job_responsibility_code' },
+    },
+    {
+      path: 'business-relations',
+      table: 'business_relations',
+      title: 'Business Relation',
+      relation: { table: 'contact_business_relations', column: 'business_relation_code' },
+    },
+    { path: 'interaction-groups', table: 'interaction_groups', title: 'Interaction Group' },
+    { path: 'campaign-statuses', table: 'campaign_statuses', title: 'Campaign Status' },
+  ]
 
 export function registerSetupResources(app: FastifyInstance): void {
   registerCrud(app, {
@@ -37,9 +68,15 @@ export function registerSetupResources(app: FastifyInstance): void {
     },
     beforeDelete: async (trx, existing) => {
       const setup = await trx.selectFrom('marketing_setup').selectAll().executeTakeFirstOrThrow()
-      for (const [col, caption] of [['contact_nos', 'Contact Nos.'], ['segment_nos', 'Segment Nos.'], ['campaign_nos', 'Campaign Nos.']] as const)
+      for (const [col, caption] of [
+        ['contact_nos', 'Contact Nos.'],
+        ['segment_nos', 'Segment Nos.'],
+        ['campaign_nos', 'Campaign Nos.'],
+      ] as const)
         if (setup[col] === existing.code)
-          throw ruleViolation(`You cannot delete No. Series ${existing.code} because it is the ${caption} of the Marketing Setup.`)
+          throw ruleViolation(
+            `You cannot delete No. Series ${existing.code} because it is the ${caption} of the Marketing Setup.`,
+          )
     },
   })
 
@@ -96,10 +133,9 @@ export function registerSetupResources(app: FastifyInstance): void {
         : undefined,
       // BC: OnDelete TestField("No. of Contacts", 0).
       beforeDelete: rel
-        ? async (trx: Tx, existing) => {
+        ? async (_trx: Tx, existing) => {
             const n = Number(existing.no_of_contacts ?? 0)
-            if (n > 0)
-              throw mustBeEqual('No. of Contacts', '0', ct.title, { Code: String(existing.code) }, String(n))
+            if (n > 0) throw mustBeEqual('No. of Contacts', '0', ct.title, { Code: String(existing.code) }, String(n))
           }
         : undefined,
     })
@@ -163,15 +199,25 @@ export function registerSetupResources(app: FastifyInstance): void {
 }
 
 async function mustExist(trx: Tx, table: keyof DB, title: string, codeValue: string): Promise<void> {
-  const r = await trx.selectFrom(table as never).select('code' as never).where('code' as never, '=', codeValue as never).executeTakeFirst()
+  const r = await trx
+    .selectFrom(table as never)
+    .select('code' as never)
+    .where('code' as never, '=', codeValue as never)
+    .executeTakeFirst()
   if (!r) throw ruleViolation(`The ${title} does not exist. Identification fields and values: Code='${codeValue}'`)
 }
 
 async function checkTemplate(trx: Tx, row: Record<string, unknown>): Promise<void> {
-  if (row.interaction_group_code) await mustExist(trx, 'interaction_groups', 'Interaction Group', String(row.interaction_group_code))
+  if (row.interaction_group_code)
+    await mustExist(trx, 'interaction_groups', 'Interaction Group', String(row.interaction_group_code))
   if (row.campaign_no) {
-    const c = await trx.selectFrom('campaigns').select('no').where('no', '=', String(row.campaign_no)).executeTakeFirst()
-    if (!c) throw ruleViolation(`The Campaign does not exist. Identification fields and values: No.='${row.campaign_no}'`)
+    const c = await trx
+      .selectFrom('campaigns')
+      .select('no')
+      .where('no', '=', String(row.campaign_no))
+      .executeTakeFirst()
+    if (!c)
+      throw ruleViolation(`The Campaign does not exist. Identification fields and values: No.='${row.campaign_no}'`)
   }
 }
 
@@ -186,5 +232,9 @@ async function ensureDefaultLanguage(trx: Tx, row: Record<string, unknown>): Pro
     .where('template_code', '=', String(row.code))
     .where('language_code', '=', lang)
     .executeTakeFirst()
-  if (!has) await trx.insertInto('interaction_template_languages').values({ template_code: String(row.code), language_code: lang }).execute()
+  if (!has)
+    await trx
+      .insertInto('interaction_template_languages')
+      .values({ template_code: String(row.code), language_code: lang })
+      .execute()
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { who } from '../api/auth-plugin.js'
 import { registerCrud } from '../api/crud.js'
 import { code, option, text, timestamp } from '../api/fields.js'
-import { who } from '../api/auth-plugin.js'
-import { ROLES, createToken } from '../auth/credentials.js'
+import { createToken, ROLES } from '../auth/credentials.js'
 import { hashPassword, passwordProblem } from '../auth/passwords.js'
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
@@ -30,7 +30,8 @@ export async function addUser(trx: Tx, u: NewUser): Promise<void> {
   if (problem) throw validationFailed([{ path: 'password', message: problem }])
   await checkSalesperson(trx, u.salespersonCode)
   const exists = await trx.selectFrom('users').select('username').where('username', '=', u.username).executeTakeFirst()
-  if (exists) throw ruleViolation(`The User already exists. Identification fields and values: User Name='${u.username}'`)
+  if (exists)
+    throw ruleViolation(`The User already exists. Identification fields and values: User Name='${u.username}'`)
   await trx
     .insertInto('users')
     .values({
@@ -45,16 +46,27 @@ export async function addUser(trx: Tx, u: NewUser): Promise<void> {
 
 async function checkSalesperson(trx: Tx, sp: unknown): Promise<void> {
   if (typeof sp !== 'string' || !sp) return
-  const found = await trx.selectFrom('salespeople').select('code').where('code', '=', sp.toUpperCase()).executeTakeFirst()
-  if (!found) throw ruleViolation(`The Salesperson/Purchaser does not exist. Identification fields and values: Code='${sp.toUpperCase()}'`)
+  const found = await trx
+    .selectFrom('salespeople')
+    .select('code')
+    .where('code', '=', sp.toUpperCase())
+    .executeTakeFirst()
+  if (!found)
+    throw ruleViolation(
+      `The Salesperson/Purchaser does not exist. Identification fields and values: Code='${sp.toUpperCase()}'`,
+    )
 }
 
 export function registerUserRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  r.get('/api/users/me', { config: { role: 'viewer' }, schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (req) => {
-    const p = who(req)
-    return { username: p.username, fullName: p.fullName, role: p.role, salespersonCode: p.salespersonCode }
-  })
+  r.get(
+    '/api/users/me',
+    { config: { role: 'viewer' }, schema: { tags: ['auth'], summary: 'The signed-in user' } },
+    async (req) => {
+      const p = who(req)
+      return { username: p.username, fullName: p.fullName, role: p.role, salespersonCode: p.salespersonCode }
+    },
+  )
 
   registerCrud(app, {
     path: '/api/users',
@@ -74,7 +86,8 @@ export function registerUserRoutes(app: FastifyInstance): void {
     key: ['username'],
     beforeCreate: async (trx, row) => {
       const username = String(row.username ?? '')
-      if (!USERNAME.test(username)) throw validationFailed([{ path: 'username', message: 'use 1–50 letters, digits, . _ @ or -' }])
+      if (!USERNAME.test(username))
+        throw validationFailed([{ path: 'username', message: 'use 1–50 letters, digits, . _ @ or -' }])
       const problem = passwordProblem(String(row.password ?? ''))
       if (problem) throw validationFailed([{ path: 'password', message: problem }])
       await checkSalesperson(trx, row.salesperson_code)
@@ -94,22 +107,26 @@ export function registerUserRoutes(app: FastifyInstance): void {
     },
   })
 
-  r.get('/api/tokens', { config: { role: 'admin' }, schema: { tags: ['auth'], summary: 'API tokens (never the secrets)' } }, async () => {
-    const rows = await app.db.kysely
-      .selectFrom('api_tokens')
-      .select(['id', 'username', 'description', 'created_at', 'last_used_at'])
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute()
-    const items = rows.map((t) => ({
-      id: t.id,
-      username: t.username,
-      description: t.description,
-      createdAt: t.created_at,
-      lastUsedAt: t.last_used_at,
-    }))
-    return { items, total: items.length, limit: items.length, offset: 0 }
-  })
+  r.get(
+    '/api/tokens',
+    { config: { role: 'admin' }, schema: { tags: ['auth'], summary: 'API tokens (never the secrets)' } },
+    async () => {
+      const rows = await app.db.kysely
+        .selectFrom('api_tokens')
+        .select(['id', 'username', 'description', 'created_at', 'last_used_at'])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
+      const items = rows.map((t) => ({
+        id: t.id,
+        username: t.username,
+        description: t.description,
+        createdAt: t.created_at,
+        lastUsedAt: t.last_used_at,
+      }))
+      return { items, total: items.length, limit: items.length, offset: 0 }
+    },
+  )
   r.post(
     '/api/tokens',
     {
@@ -132,7 +149,10 @@ export function registerUserRoutes(app: FastifyInstance): void {
   )
   r.delete(
     '/api/tokens/:id',
-    { config: { role: 'admin' }, schema: { tags: ['auth'], summary: 'Revoke a token', params: z.object({ id: z.string().max(50) }) } },
+    {
+      config: { role: 'admin' },
+      schema: { tags: ['auth'], summary: 'Revoke a token', params: z.object({ id: z.string().max(50) }) },
+    },
     async (req, reply) => {
       const res = await app.db.kysely.deleteFrom('api_tokens').where('id', '=', req.params.id).executeTakeFirst()
       if (!Number(res.numDeletedRows)) throw notFound('API Token', { Id: req.params.id })

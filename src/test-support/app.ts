@@ -4,7 +4,7 @@ import { createToken } from '../auth/credentials.js'
 import type { Dialect } from '../db/connection.js'
 import { inTransaction } from '../db/transaction.js'
 import { addUser } from '../setup/users.js'
-import { type TestDb, createTestDb } from './databases.js'
+import { createTestDb, type TestDb } from './databases.js'
 
 export interface Response<T = any> {
   status: number
@@ -51,7 +51,10 @@ function client(app: FastifyInstance, token?: string): Client {
     patch: (u, b) => call('PATCH', u, b ?? {}),
     del: (u) => call('DELETE', u),
     raw: async (opts) => {
-      const res = await app.inject({ ...opts, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers } })
+      const res = await app.inject({
+        ...opts,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers },
+      })
       let parsed: unknown = res.body
       try {
         parsed = res.body ? JSON.parse(res.body) : undefined

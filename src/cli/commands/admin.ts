@@ -23,24 +23,35 @@ export function adminCommands(program: Command): void {
     .option('--password-stdin', 'read the password from standard input')
     .option('--salesperson <code>', "the user's salesperson code")
     .option('--full-name <name>', "the user's full name")
-    .action(async (username: string, opts: { role: string; passwordStdin?: boolean; salesperson?: string; fullName?: string }) => {
-      let password: string
-      if (opts.passwordStdin) password = (await readStdin()).replace(/\r?\n$/, '')
-      else if (process.env.SEGMENTA_PASSWORD) password = process.env.SEGMENTA_PASSWORD
-      else throw new CliError('give the password on standard input with --password-stdin (or in SEGMENTA_PASSWORD)')
-      const db = await openMigrated(program.opts().db)
-      try {
-        await inTransaction(db.kysely, (trx) =>
-          addUser(trx, { username, role: opts.role, password, salespersonCode: opts.salesperson, fullName: opts.fullName }),
-        )
-      } catch (e) {
-        if (e instanceof AppError) throw new CliError(e.detail)
-        throw e
-      } finally {
-        await db.close()
-      }
-      console.error(`User ${username} (${opts.role}) created.`)
-    })
+    .action(
+      async (
+        username: string,
+        opts: { role: string; passwordStdin?: boolean; salesperson?: string; fullName?: string },
+      ) => {
+        let password: string
+        if (opts.passwordStdin) password = (await readStdin()).replace(/\r?\n$/, '')
+        else if (process.env.SEGMENTA_PASSWORD) password = process.env.SEGMENTA_PASSWORD
+        else throw new CliError('give the password on standard input with --password-stdin (or in SEGMENTA_PASSWORD)')
+        const db = await openMigrated(program.opts().db)
+        try {
+          await inTransaction(db.kysely, (trx) =>
+            addUser(trx, {
+              username,
+              role: opts.role,
+              password,
+              salespersonCode: opts.salesperson,
+              fullName: opts.fullName,
+            }),
+          )
+        } catch (e) {
+          if (e instanceof AppError) throw new CliError(e.detail)
+          throw e
+        } finally {
+          await db.close()
+        }
+        console.error(`User ${username} (${opts.role}) created.`)
+      },
+    )
 
   const token = program.command('token').description('manage API tokens')
   token
@@ -50,7 +61,11 @@ export function adminCommands(program: Command): void {
     .action(async (username: string, opts: { description?: string }) => {
       const db = await openMigrated(program.opts().db)
       try {
-        const u = await db.kysely.selectFrom('users').select('username').where('username', '=', username).executeTakeFirst()
+        const u = await db.kysely
+          .selectFrom('users')
+          .select('username')
+          .where('username', '=', username)
+          .executeTakeFirst()
         if (!u) throw new CliError(`there is no user '${username}'`)
         const t = await createToken(db.kysely, username, opts.description ?? '')
         process.stdout.write(`${t.token}\n`)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { DEFAULT_WEB_ROOT, buildApp } from '../../api/app.js'
+import { buildApp, DEFAULT_WEB_ROOT } from '../../api/app.js'
 import { loadDemoIfEmpty } from '../../demo/load.js'
 import { openMigrated } from '../context.js'
 

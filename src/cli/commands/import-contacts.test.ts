@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ExcelJS from 'exceljs'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDb } from '../../db/connection.js'
+import { dialects } from '../../test-support/databases.js'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+/** Each test starts the CLI through npx and tsx, seconds apiece on a busy machine. */
+const SLOW = 120_000
+
+describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
+  let dir: string
+  let url: string
+  let dropSchema = async () => {}
+
+  /** Runs the CLI as a user would; npm's own warnings on stderr are not the CLI's. */
+  const segmenta = (...args: string[]) => {
+    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, SEGMENTA_DB: url },
+      encoding: 'utf8',
+    })
+    const stderr = r.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'))
+      .join('\n')
+    return { status: r.status, stdout: r.stdout, stderr }
+  }
+  const contacts = async () => {
+    const db = openDb(url)
+    try {
+      return await db.kysely
+        .selectFrom('contacts')
+        .select(['no', 'type', 'name', 'company_name', 'city'])
+        .orderBy('no')
+        .execute()
+    } finally {
+      await db.close()
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'segmenta-cli-'))
+    if (dialect === 'sqlite') url = `sqlite:${join(dir, 'cli.db')}`
+    else {
+      const base = process.env.DATABASE_URL!
+      const schema = `t_${randomBytes(6).toString('hex')}`
+      const c = new pg.Client({ connectionString: base })
+      await c.connect()
+      await c.query(`create schema ${schema}`)
+      await c.end()
+      url = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+      dropSchema = async () => {
+        const d = new pg.Client({ connectionString: base })
+        await d.connect()
+        await d.query(`drop schema ${schema} cascade`)
+        await d.end()
+      }
+    }
+  })
+  afterAll(async () => {
+    await dropSchema()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it(
+    'imports a CSV file: counts on stdout, each rejected row on stderr, exit 0',
+    () => {
+      const file = join(dir, 'contacts.csv')
+      writeFileSync(
+        file,
+        'no,type,name,companyNo,city,email\nK1,Company,Acme,,Odense,\nP1,Person,Ann Lee,K1,,ann@\nP2,Person,Bob Day,K1,,\n',
+      )
+      const r = segmenta('import', 'contacts', file)
+      expect(r).toEqual({
+        status: 0,
+        stdout: 'inserted 2, updated 0, rejected 1\n',
+        stderr: 'row 3: email: is not a valid email address\n',
+      })
+    },
+    SLOW,
+  )
+
+  it(
+    'imports an XLSX file by its extension, updating existing contacts',
+    async () => {
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet('Sheet1')
+      ws.addRow(['no', 'name'])
+      ws.addRow(['K1', 'Acme Ltd'])
+      const file = join(dir, 'contacts.xlsx')
+      await wb.xlsx.writeFile(file)
+      const r = segmenta('import', 'contacts', file)
+      expect(r).toEqual({ status: 0, stdout: 'inserted 0, updated 1, rejected 0\n', stderr: '' })
+      expect(await contacts()).toEqual([
+        { no: 'K1', type: 'Company', name: 'Acme Ltd', company_name: 'Acme Ltd', city: 'Odense' },
+        { no: 'P2', type: 'Person', name: 'Bob Day', company_name: 'Acme Ltd', city: 'Odense' },
+      ])
+    },
+    SLOW,
+  )
+
+  it(
+    'exits 1 with one line for a missing file or an unknown column',
+    () => {
+      const missing = segmenta('import', 'contacts', join(dir, 'nope.csv'))
+      expect(missing).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `segmenta: cannot read ${join(dir, 'nope.csv')}: no such file\n`,
+      })
+      const file = join(dir, 'bad.csv')
+      writeFileSync(file, 'no,nmae\nX1,Nobody\n')
+      const bad = segmenta('import', 'contacts', file)
+      expect(bad.status).toBe(1)
+      expect(bad.stdout).toBe('')
+      expect(bad.stderr).toMatch(
+        /^segmenta: Unknown column 'nmae' in the header row\. The columns are the API field names of a contact: no, type, .*\.\n$/,
+      )
+    },
+    SLOW,
+  )
+
+  it(
+    'exports contacts to a file, with filters',
+    () => {
+      const file = join(dir, 'persons.csv')
+      const r = segmenta('export', 'contacts', '--filter', 'type=Person', '-o', file)
+      expect(r).toEqual({ status: 0, stdout: '', stderr: '' })
+      const lines = readFileSync(file, 'utf8').split('\n')
+      expect(lines.map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['no,type,name', 'P2,Person,Bob Day', ''])
+    },
+    SLOW,
+  )
+})
