@@ -73,8 +73,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     reply.status(e.status).type('application/problem+json').send(JSON.stringify(e.toProblem()))
   })
   app.setNotFoundHandler((req, reply) => {
-    if (!req.url.startsWith('/api/') && opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {
-      return reply.sendFile('index.html')
+    // The web app routes in the browser: unknown page paths get index.html, unknown files a 404.
+    const path = req.url.split('?')[0]
+    const isPage = !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)
+    if (isPage && req.method === 'GET' && opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html')
     }
     const e = new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)
     reply.status(404).type('application/problem+json').send(JSON.stringify(e.toProblem()))
@@ -111,7 +114,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await registerDomainRoutes(app)
 
   if (opts.webRoot && existsSync(opts.webRoot)) {
-    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', wildcard: false })
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, {
+      root: opts.webRoot,
+      prefix: '/',
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        // Vite names assets by content hash: they never change; everything else is revalidated.
+        const immutable = filePath.includes(`${join('assets', '')}`)
+        res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      },
+    })
   }
   return app
 }

@@ -8,6 +8,7 @@ import { registerValueEntryRoutes } from '../sales/value-entries.js'
 import { registerSegmentEngineRoutes } from '../segments/engine/routes.js'
 import { registerSegmentExportRoutes } from '../segments/export/routes.js'
 import { registerSegmentHeaderRoutes } from '../segments/header/routes.js'
+import { registerAllSegmentLinesRoute } from '../segments/lines/all-lines.js'
 import { registerSegmentLineRoutes } from '../segments/lines/routes.js'
 import { registerSegmentLogRoutes } from '../segments/log/routes.js'
 import { registerSavedCriteriaRoutes } from '../segments/saved-criteria/routes.js'
@@ -25,6 +26,7 @@ export async function registerDomainRoutes(app: FastifyInstance): Promise<void> 
   registerCampaignRoutes(app)
   registerSegmentEngineRoutes(app)
   registerSegmentLineRoutes(app)
+  registerAllSegmentLinesRoute(app)
   registerContactRoutes(app)
   registerContactImportExportRoutes(app)
   registerValueEntryRoutes(app)
