@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestApp, createTestApp } from '../test-support/app.js'
+import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
 
 /** Quirk Q11, fixed: an activated campaign's target group follows its segment lines on every change. */
 describe.each(dialects)('campaign target group kept in step with segment actions on %s', (dialect) => {
   let t: TestApp
   const targets = async () =>
-    (await t.viewer.get('/api/campaigns/CP1/target-group')).body.items
-      .map((g: { no: string }) => g.no)
-      .sort()
+    (await t.viewer.get('/api/campaigns/CP1/target-group')).body.items.map((g: { no: string }) => g.no).sort()
 
   beforeAll(async () => {
     t = await createTestApp(dialect)
@@ -30,7 +28,9 @@ describe.each(dialects)('campaign target group kept in step with segment actions
 
   it('Given an activated campaign, When contacts are added, reduced and undone, Then its target group follows', async () => {
     // Given: one target line, and the campaign activated from it.
-    expect((await t.marketer.post('/api/segments/S1/add-contacts', { filters: { contact: { no: 'K1' } } })).status).toBe(200)
+    expect(
+      (await t.marketer.post('/api/segments/S1/add-contacts', { filters: { contact: { no: 'K1' } } })).status,
+    ).toBe(200)
     expect((await t.marketer.post('/api/campaigns/CP1/activate', {})).status).toBe(200)
     expect(await targets()).toEqual(['K1'])
     // When another company is added, Then it becomes a target.
