@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely'
+import { blankContact } from '../contacts/contact-fields.js'
 import type { DB } from '../db/schema.js'
 import { addDays } from './dates.js'
 import type { Random } from './random.js'
@@ -57,32 +58,7 @@ export interface DemoContacts {
 }
 
 /** Every column, so multi-row inserts have the same columns on every row (SQLite has no DEFAULT in VALUES). */
-const BLANK_CONTACT = {
-  name: '',
-  search_name: '',
-  first_name: '',
-  middle_name: '',
-  surname: '',
-  company_no: '',
-  company_name: '',
-  job_title: '',
-  address: '',
-  address2: '',
-  city: '',
-  post_code: '',
-  country_region_code: '',
-  county: '',
-  phone_no: '',
-  mobile_phone_no: '',
-  email: '',
-  language_code: '',
-  salesperson_code: '',
-  territory_code: '',
-  correspondence_type: '',
-  exclude_from_segment: 0,
-  privacy_blocked: 0,
-  last_date_modified: null,
-}
+const { no: _no, type: _type, ...BLANK_CONTACT } = blankContact()
 
 const LEGAL_SUFFIX = /\s+(Inc\.|Ltd\.|LLC|Corp\.|Corporation|PLC|GmbH & Co\. KG|GmbH|AG|SARL|SAS|SA|A\/S|ApS)$/
 

@@ -8,6 +8,7 @@ import {
   type QueuedDelivery,
   requireMailServer,
 } from '../../interactions/delivery/delivery-status.js'
+import { LINE_COLUMNS } from '../engine/history.js'
 import { lockSegment } from '../engine/index.js'
 import { createSegment, workDate } from '../header/create-segment.js'
 import { checkLinesForLog } from './line-checks.js'
@@ -41,29 +42,11 @@ export interface LogResult {
 /** A cast PostgreSQL needs for a parameter in the select list of `INSERT … SELECT`. */
 const bigint = (dialect: Dialect, v: number) => (dialect === 'postgres' ? sql`CAST(${v} AS bigint)` : sql`${v}`)
 
-/** The interaction columns BC's CopyFromSegment takes from the line (spec §5.8). */
-const COPIED = [
-  'contact_no',
-  'contact_company_no',
-  'salesperson_code',
-  'interaction_template_code',
-  'interaction_group_code',
-  'description',
-  'subject',
-  'language_code',
-  'date',
-  'time_of_interaction',
-  'cost_lcy',
-  'duration_min',
-  'information_flow',
-  'initiated_by',
-  'evaluation',
-  'campaign_no',
-  'campaign_target',
-  'campaign_response',
-  'attempt_failed',
-  'segment_no',
-] as const
+/**
+ * The interaction columns BC's CopyFromSegment takes from the line (spec §5.8): every line column but the
+ * line no. and the correspondence type (which the log may blank), plus the segment no.
+ */
+const COPIED = [...LINE_COLUMNS.filter((c) => c !== 'line_no' && c !== 'correspondence_type'), 'segment_no'] as const
 
 /**
  * BC "Log" (report 5185 → SegManagement.LogSegment, spec §6.10), in the caller's transaction; a failure
