@@ -14,7 +14,15 @@ export function registerSqliteFunctions(database: BetterSqlite3.Database): void 
     if (typeof value === 'number' || typeof value === 'bigint') return String(value)
     return value
   }
-  database.function('lower', { deterministic: true }, fold((s) => s.toLowerCase()))
+  database.function(
+    'lower',
+    { deterministic: true },
+    fold((s) => s.toLowerCase()),
+  )
   // upper() too: search names and code columns computed in SQL ('Müller' → 'MÜLLER', as on PostgreSQL).
-  database.function('upper', { deterministic: true }, fold((s) => s.toUpperCase()))
+  database.function(
+    'upper',
+    { deterministic: true },
+    fold((s) => s.toUpperCase()),
+  )
 }

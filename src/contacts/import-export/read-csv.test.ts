@@ -33,7 +33,9 @@ describe('CSV records', () => {
   it('answers a malformed file with a 400 naming the problem', async () => {
     await expect(records('no,name\nA,"open\n')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
-      extra: { errors: [{ path: 'file', message: expect.stringMatching(/^is not a valid CSV file: Quote Not Closed/) }] },
+      extra: {
+        errors: [{ path: 'file', message: expect.stringMatching(/^is not a valid CSV file: Quote Not Closed/) }],
+      },
     })
   })
 })
