@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,9 +14,11 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { installAudit } from '../audit/audit-log.js'
 import type { Db } from '../db/connection.js'
-import { AppError, classifyDbError, validationFailed } from '../errors.js'
-import { installAuth } from './auth-plugin.js'
+import { AppError, classifyDbError, type FieldError, validationFailed } from '../errors.js'
+import { installAuth, type SecurityOptions } from './auth-plugin.js'
 import { registerDomainRoutes } from './routes.js'
 
 export interface BuildOptions {
@@ -22,12 +26,30 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   /** Folder of the built web app; served at / when present. */
   webRoot?: string
+  /** Sign-in rate limit and the origins allowed to send cookie-authenticated writes (defaults: see auth-plugin). */
+  security?: SecurityOptions
 }
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** Largest JSON body (the CSV/XLSX import has its own, larger limit). */
+export const BODY_LIMIT = 5 * 1024 * 1024
+/** Deepest nesting of arrays and objects a JSON body may have; the deepest real body (criteria) has 3. */
+export const MAX_JSON_DEPTH = 32
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
+    /** Every route of the app as registered (tests that must cover every route read it). */
+    routeTable: RouteInfo[]
   }
+}
+
+export interface RouteInfo {
+  method: string
+  url: string
+  /** `config.role` as declared; undefined means the default (viewer reads, marketer writes). */
+  role?: string
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -37,13 +59,26 @@ export const DEFAULT_WEB_ROOT = join(here, '..', '..', 'web', 'dist')
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('db', opts.db)
+  const routeTable: RouteInfo[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat()
+    for (const method of methods)
+      routeTable.push({ method, url: route.url, role: (route.config as { role?: string } | undefined)?.role })
+    // A write that takes no body refuses one with fields (API.md: unknown fields are a 400), instead of
+    // silently ignoring what the caller meant; routes reading another content type (`consumes`) are left alone.
+    const schema = route.schema as { body?: unknown; consumes?: unknown } | undefined
+    if (route.url.startsWith('/api/') && methods.some((m) => WRITES.has(m)) && !schema?.body && !schema?.consumes)
+      route.schema = { ...route.schema, body: z.strictObject({}).nullish() }
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  installJsonParser(app)
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let e: AppError
@@ -55,13 +90,23 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
           message: v.message ?? 'is invalid',
         })),
       )
-    } else if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    } else if (
+      (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ||
+      (err as { statusCode?: number }).statusCode === 413
+    ) {
       e = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
     } else if (
       (err as { statusCode?: number }).statusCode === 400 ||
+      (err as { statusCode?: number }).statusCode === 415 ||
       (err as { code?: string }).code?.startsWith('FST_ERR_CTP')
     ) {
       e = validationFailed([{ path: 'body', message: err.message }])
+    } else if (/^22/.test(String((err as { code?: unknown }).code ?? ''))) {
+      // PostgreSQL's data exceptions (a number too large for its column, a date out of range…): the value came
+      // from the caller and the transaction is rolled back, so it is the caller's 400 — logged, as a schema
+      // should have refused it first.
+      req.log.warn({ err }, 'a value reached the database that it refused')
+      e = validationFailed([{ path: 'request', message: 'a value is out of range or not valid for its field' }])
     } else if (classifyDbError(err) === 'unique') {
       e = new AppError('ALREADY_EXISTS', 'A record with this key already exists.')
     } else if (classifyDbError(err) === 'foreign-key') {
@@ -104,8 +149,31 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
+  // Security headers on every answer (API, web app, docs). No upgrade-insecure-requests: Segmenta is often
+  // served over plain HTTP on a LAN or loopback, where it would break every asset.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'] },
+    },
+  })
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return
+    // Personal data: no shared or browser cache keeps an API answer.
+    reply.header('cache-control', 'no-store')
+    // A NUL character is never valid text (PostgreSQL refuses it); refuse it in the path and query up front.
+    if (/%00/.test(req.url)) throw validationFailed([{ path: 'url', message: 'must not contain the NUL character' }])
+  })
+  // CORS stays closed: no @fastify/cors, so browsers refuse every cross-origin read of the API.
+  // Rate limits apply per route (`config.rateLimit`): sign-in is limited per client address.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('TOO_MANY_REQUESTS', `Too many requests from this address. Try again in ${ctx.after}.`),
+  })
+
   await app.register(cookie)
-  installAuth(app)
+  installAudit(app)
+  installAuth(app, opts.security)
 
   app.get('/api/health', { config: { role: 'public' }, schema: { tags: ['system'] } }, async () => {
     return { status: 'ok', db: opts.db.dialect }
@@ -127,4 +195,70 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     })
   }
   return app
+}
+
+/**
+ * The JSON body parser: the body must be valid UTF-8 (no silent U+FFFD), nest at most MAX_JSON_DEPTH deep, and
+ * hold no NUL character or lone surrogate in any string or key — each refused as 400 before any route sees it.
+ * Parsing itself is fastify's (prototype-poisoning safe).
+ */
+function installJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  const utf8 = new TextDecoder('utf-8', { fatal: true })
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+    let text: string
+    try {
+      text = utf8.decode(raw as Buffer)
+    } catch {
+      return done(validationFailed([{ path: 'body', message: 'is not valid UTF-8' }]), undefined)
+    }
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      return done(
+        validationFailed([{ path: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),
+        undefined,
+      )
+    parseJson(req, text, (err, body) => {
+      if (err) return done(err, undefined)
+      const bad = badText(body, 'body')
+      done(bad ? validationFailed([bad]) : null, bad ? undefined : body)
+    })
+  })
+}
+
+/** Whether a JSON text nests arrays/objects deeper than `max` (strings skipped); runs before parsing. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/** In Unicode mode a surrogate code unit only matches when it is not half of a pair. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** The first string (or key) holding a NUL or a lone surrogate, as a field error; undefined when all are clean. */
+function badText(v: unknown, path: string): FieldError | undefined {
+  const check = (s: string, at: string): FieldError | undefined => {
+    if (s.includes('\0')) return { path: at, message: 'must not contain the NUL character' }
+    if (LONE_SURROGATE.test(s)) return { path: at, message: 'is not valid Unicode text' }
+    return undefined
+  }
+  if (typeof v === 'string') return check(v, path)
+  if (v === null || typeof v !== 'object') return undefined
+  for (const [k, x] of Object.entries(v)) {
+    const at = `${path}.${k}`
+    const bad = check(k, at) ?? badText(x, at)
+    if (bad) return bad
+  }
+  return undefined
 }

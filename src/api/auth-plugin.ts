@@ -1,16 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import {
-  createSession,
-  deleteSession,
-  type Principal,
-  principalFromSession,
-  principalFromToken,
-  type Role,
-  roleAllows,
-} from '../auth/credentials.js'
-import { verifyPassword } from '../auth/passwords.js'
+import { deleteSession, digest, type Principal, type Role, roleAllows, SESSION_HOURS } from '../auth/credentials.js'
+import { hashPassword, verifyPassword } from '../auth/passwords.js'
+import type { DB } from '../db/schema.js'
+import { inTransaction } from '../db/transaction.js'
 import { AppError, forbidden, unauthenticated } from '../errors.js'
 
 export const SESSION_COOKIE = 'segmenta_session'
@@ -31,26 +27,180 @@ export function who(req: FastifyRequest): Principal {
   return req.principal
 }
 
-const LOCK_AFTER = 5
-const LOCK_MINUTES = 15
+export interface SecurityOptions {
+  /** Sign-in attempts allowed per client address and minute (default 20; `SEGMENTA_LOGIN_RATE`). */
+  loginAttemptsPerMinute?: number
+  /**
+   * Origins (`https://crm.example.com`) besides the server's own that may send writes with the session cookie,
+   * e.g. behind a proxy that rewrites Host (default: `SEGMENTA_ALLOWED_ORIGINS`, comma-separated).
+   */
+  allowedOrigins?: string[]
+}
 
-/** Installs authentication and role checks on every /api route, and the login/logout routes. */
-export function installAuth(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+/** Failed sign-ins in a row that lock an account, and for how long. */
+export const LOCK_AFTER = 5
+export const LOCK_MINUTES = 15
+/** A session older than this gets a new id on its next request (the old one lives on for ROTATE_GRACE_MS). */
+export const ROTATE_AFTER_MS = 15 * 60_000
+/** How long a rotated-out session id keeps working, for requests the browser sent before it saw the new one. */
+export const ROTATE_GRACE_MS = 60_000
+/** `last_used_at` of a token is written at most this often (a write per read would make every GET a write). */
+const TOKEN_TOUCH_MS = 60_000
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * CSRF defence for cookie sessions, on top of SameSite=Strict: a state-changing request that a browser sends
+ * carries an Origin (or at least a Referer); it must be this server or an allowed origin. A request with
+ * neither does not come from a browser page, so it cannot be a cross-site forgery.
+ */
+export function sameOrigin(req: FastifyRequest, allowed: readonly string[]): boolean {
+  let origin = req.headers.origin
+  if (origin === undefined && typeof req.headers.referer === 'string') {
+    try {
+      origin = new URL(req.headers.referer).origin
+    } catch {
+      return false
+    }
+  }
+  if (origin === undefined) return true
+  if (allowed.includes(origin)) return true
+  try {
+    const url = new URL(origin)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host
+  } catch {
+    // 'null' (sandboxed frames, file: pages) and garbage.
+    return false
+  }
+}
+
+interface SessionRow {
+  username: string
+  full_name: string
+  role: string
+  salesperson_code: string
+  created_at: string
+  expires_at: string
+}
+
+function principalOf(row: { username: string; full_name: string; role: string; salesperson_code: string }): Principal {
+  return {
+    username: row.username,
+    fullName: row.full_name,
+    role: row.role as Role,
+    salespersonCode: row.salesperson_code,
+  }
+}
+
+function setSessionCookie(req: FastifyRequest, reply: FastifyReply, secret: string): void {
+  reply.setCookie(SESSION_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: req.protocol === 'https',
+  })
+}
+
+async function insertSession(db: Kysely<DB>, username: string, expiresAt: string): Promise<string> {
+  const secret = randomBytes(32).toString('base64url')
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: digest(secret), username, expires_at: expiresAt })
+    .execute()
+  return secret
+}
+
+/**
+ * The session of a cookie, rotated when it is older than ROTATE_AFTER_MS: a new id with the same absolute
+ * expiry (12 h after sign-in) replaces it, and the old id stops working after a short grace. A stolen cookie
+ * therefore stops working soon after its owner's next request (or the thief's request locks the owner out,
+ * which shows). Only the request that shortens the old id's life creates the new one.
+ */
+async function sessionPrincipal(
+  db: Kysely<DB>,
+  secret: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Principal | undefined> {
+  const hash = digest(secret)
+  const row = (await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.username', 's.username')
+    .select(['u.username', 'u.full_name', 'u.role', 'u.salesperson_code', 's.created_at', 's.expires_at'])
+    .where('s.id_hash', '=', hash)
+    .executeTakeFirst()) as SessionRow | undefined
+  if (!row) return undefined
+  const now = Date.now()
+  const expires = new Date(row.expires_at).getTime()
+  if (expires <= now) {
+    await db.deleteFrom('sessions').where('id_hash', '=', hash).execute()
+    return undefined
+  }
+  if (now - new Date(row.created_at).getTime() > ROTATE_AFTER_MS && expires > now + ROTATE_GRACE_MS) {
+    const grace = new Date(now + ROTATE_GRACE_MS).toISOString()
+    const res = await db
+      .updateTable('sessions')
+      .set({ expires_at: grace })
+      .where('id_hash', '=', hash)
+      .where('expires_at', '>', grace)
+      .executeTakeFirst()
+    if (Number(res.numUpdatedRows)) {
+      const fresh = await insertSession(db, row.username, new Date(expires).toISOString())
+      setSessionCookie(req, reply, fresh)
+    }
+  }
+  return principalOf(row)
+}
+
+async function tokenPrincipal(db: Kysely<DB>, token: string): Promise<Principal | undefined> {
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.username', 't.username')
+    .select(['t.id', 't.last_used_at', 'u.username', 'u.full_name', 'u.role', 'u.salesperson_code'])
+    .where('t.token_hash', '=', digest(token))
+    .executeTakeFirst()
+  if (!row) return undefined
+  const now = Date.now()
+  if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > TOKEN_TOUCH_MS)
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', row.id)
+      .execute()
+  return principalOf(row)
+}
+
+/** A hash to verify against when the user does not exist, so a sign-in takes as long either way. */
+let decoyHash: Promise<string> | undefined
+
+/** Installs authentication, CSRF and role checks on every /api route, and the login/logout routes. */
+export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): void {
+  const allowedOrigins =
+    opts.allowedOrigins ??
+    (process.env.SEGMENTA_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  const loginRate = opts.loginAttemptsPerMinute ?? (Number(process.env.SEGMENTA_LOGIN_RATE) || 20)
+
+  app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return
     const config = req.routeOptions.config ?? {}
+    const auth = req.headers.authorization
+    // Bearer tokens are never sent by a browser on its own, so only cookie requests (and sign-in) need it.
+    if (!SAFE_METHODS.has(req.method) && (!auth || config.role === 'public') && !sameOrigin(req, allowedOrigins))
+      throw forbidden('Cross-site request refused: its Origin is not this server.')
     if (config.role === 'public') return
     const db = app.db.kysely
     let principal: Principal | undefined
-    const auth = req.headers.authorization
     if (auth) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth)
       if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".')
-      principal = await principalFromToken(db, m[1])
+      principal = await tokenPrincipal(db, m[1])
       if (!principal) throw unauthenticated('The token is not valid or has been revoked.')
     } else {
       const secret = req.cookies?.[SESSION_COOKIE]
-      if (secret) principal = await principalFromSession(db, secret)
+      if (secret) principal = await sessionPrincipal(db, secret, req, reply)
       if (!principal) throw unauthenticated(secret ? 'Your session has expired. Sign in again.' : undefined)
     }
     req.principal = principal
@@ -63,7 +213,7 @@ export function installAuth(app: FastifyInstance): void {
   r.post(
     '/api/auth/login',
     {
-      config: { role: 'public' },
+      config: { role: 'public', rateLimit: { max: loginRate, timeWindow: 60_000 } },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets an http-only session cookie',
@@ -76,33 +226,24 @@ export function installAuth(app: FastifyInstance): void {
       const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
       if (user?.locked_until && new Date(user.locked_until).getTime() > Date.now())
         throw new AppError('TOO_MANY_REQUESTS', 'Too many failed sign-ins. Try again later.')
-      const ok = !!user && user.password_hash !== '' && (await verifyPassword(req.body.password, user.password_hash))
+      decoyHash ??= hashPassword(randomBytes(16).toString('hex'))
+      const hash = user && user.password_hash !== '' ? user.password_hash : await decoyHash
+      const ok = (await verifyPassword(req.body.password, hash)) && !!user && user.password_hash !== ''
       if (!ok) {
-        if (user) {
-          const failed = user.failed_logins + 1
-          await db
-            .updateTable('users')
-            .set({
-              failed_logins: failed >= LOCK_AFTER ? 0 : failed,
-              locked_until: failed >= LOCK_AFTER ? new Date(Date.now() + LOCK_MINUTES * 60_000).toISOString() : null,
-            })
-            .where('username', '=', username)
-            .execute()
-        }
+        if (user) await countFailure(db, username)
         throw unauthenticated('The user name or password is wrong.')
       }
+      // A session id the browser already had is never promoted to a signed-in one (session fixation).
+      const previous = req.cookies?.[SESSION_COOKIE]
+      if (previous) await deleteSession(db, previous)
       await db
         .updateTable('users')
         .set({ failed_logins: 0, locked_until: null })
         .where('username', '=', username)
         .execute()
-      const secret = await createSession(db, username)
-      reply.setCookie(SESSION_COOKIE, secret, {
-        httpOnly: true,
-        sameSite: 'strict',
-        path: '/',
-        secure: req.protocol === 'https',
-      })
+      await db.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute()
+      const secret = await insertSession(db, username, new Date(Date.now() + SESSION_HOURS * 3600_000).toISOString())
+      setSessionCookie(req, reply, secret)
       return {
         username: user.username,
         fullName: user.full_name,
@@ -122,4 +263,25 @@ export function installAuth(app: FastifyInstance): void {
       return reply.status(204).send()
     },
   )
+}
+
+/**
+ * One more failed sign-in; the LOCK_AFTER-th in a row locks the account for LOCK_MINUTES. Counted in the
+ * database in one transaction, so concurrent wrong guesses cannot slip past the count.
+ */
+async function countFailure(db: Kysely<DB>, username: string): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('username', '=', username)
+      .returning('failed_logins')
+      .executeTakeFirst()
+    if (row && Number(row.failed_logins) >= LOCK_AFTER)
+      await trx
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: new Date(Date.now() + LOCK_MINUTES * 60_000).toISOString() })
+        .where('username', '=', username)
+        .execute()
+  })
 }

@@ -111,6 +111,9 @@ function optionSchema(options: readonly string[]) {
   )
 }
 
+/** The largest amount or quantity: BC Decimal goes to 999,999,999,999,999.99, which a double cannot hold exactly. */
+export const MAX_DECIMAL = 999_999_999_999_999
+
 export function fieldSchema(f: Field): z.ZodType {
   switch (f.type) {
     case 'text':
@@ -128,8 +131,11 @@ export function fieldSchema(f: Field): z.ZodType {
         .min(f.required ? 1 : 0, 'must have a value')
         .max(f.max ?? 20, `must be at most ${f.max ?? 20} characters`)
         .toUpperCase()
-    case 'number':
-      return f.nonNegative ? z.number().finite().min(0) : z.number().finite()
+    case 'number': {
+      // BC's Decimal range, which is also what numeric(20, 5) holds on PostgreSQL (SQLite would take more).
+      const n = z.number().finite().max(MAX_DECIMAL, `must be at most ${MAX_DECIMAL}`)
+      return f.nonNegative ? n.min(0) : n.min(-MAX_DECIMAL, `must be at least -${MAX_DECIMAL}`)
+    }
     case 'integer':
       return f.nonNegative ? z.number().int().min(0) : z.number().int()
     case 'date':
@@ -190,7 +196,8 @@ export function toRow(fields: readonly Field[], body: Record<string, unknown>): 
 
 /** The filter specs of a resource: every readable field, by API name. */
 export function filterSpecs(fields: readonly Field[], alias?: string): Record<string, FieldSpec> {
-  const out: Record<string, FieldSpec> = {}
+  // No prototype: `sort=valueOf` or `filter[toString]` from a query must find nothing, not Object's methods.
+  const out: Record<string, FieldSpec> = Object.create(null)
   for (const f of fields) {
     if (f.writeOnly || f.noFilter) continue
     const column = f.sqlRef ?? (alias ? `${alias}.${f.column}` : f.column)

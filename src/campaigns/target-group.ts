@@ -47,10 +47,12 @@ function desiredTargets(campaignNo: string): RawBuilder<unknown> {
 
 /** Replaces the campaign's target group by the one its target lines and entries give (two set-based statements). */
 async function rebuild(trx: Tx, campaignNo: string): Promise<number> {
+  // NOT IN over an uncorrelated subquery: the desired group is computed once, not once per existing row (a
+  // correlated NOT EXISTS made SQLite rebuild it for every row: 8 ms of each segment action on the demo data).
+  // Neither column of the desired group can be NULL, so NOT IN means "not among them".
   await sql`DELETE FROM campaign_target_groups
       WHERE campaign_no = ${campaignNo}
-        AND NOT EXISTS (SELECT 1 FROM ${desiredTargets(campaignNo)} d
-                        WHERE d.type = campaign_target_groups.type AND d.no = campaign_target_groups.no)`.execute(trx)
+        AND (type, no) NOT IN (SELECT d.type, d.no FROM ${desiredTargets(campaignNo)} d)`.execute(trx)
   await sql`INSERT INTO campaign_target_groups (type, no, campaign_no)
       SELECT d.type, d.no, ${campaignNo} FROM ${desiredTargets(campaignNo)} d
       WHERE NOT EXISTS (SELECT 1 FROM campaign_target_groups g

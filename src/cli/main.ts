@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
 import { adminCommands } from './commands/admin.js'
+import { backupCommands } from './commands/backup.js'
 import { demoCommand } from './commands/demo.js'
 import { exportSegmentCommand } from './commands/export-segment.js'
 import { importContactsCommand } from './commands/import-contacts.js'
@@ -20,6 +21,7 @@ adminCommands(program)
 importContactsCommand(program)
 exportSegmentCommand(program)
 demoCommand(program)
+backupCommands(program)
 
 try {
   await program.parseAsync(process.argv)

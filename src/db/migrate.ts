@@ -3,6 +3,8 @@ import type { Db, Dialect } from './connection.js'
 import * as m001 from './migrations/001-foundation.js'
 import * as m002 from './migrations/002-segments.js'
 import * as m003 from './migrations/003-delivery.js'
+import * as m004 from './migrations/004-performance.js'
+import * as m005 from './migrations/005-audit.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '001-foundation': m001,
   '002-segments': m002,
   '003-delivery': m003,
+  '004-performance': m004,
+  '005-audit': m005,
 }
 
 class BundledProvider implements MigrationProvider {

@@ -360,6 +360,21 @@ export interface CampaignTargetGroupTable {
   campaign_no: string
 }
 
+/** One audited request (src/audit): status 0 while the action runs, or when the server died during it. */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: Generated<string>
+  username: Text
+  action: string
+  method: Text
+  path: Text
+  status: Num
+  target: Text
+  /** JSON text: the request body (secrets removed, long values cut) and the answer's key figures. */
+  detail: Text
+  ip: Text
+}
+
 export interface DB {
   number_series: NumberSeriesTable
   marketing_setup: MarketingSetupTable
@@ -398,4 +413,5 @@ export interface DB {
   campaign_entries: CampaignEntryTable
   interaction_log_entries: InteractionLogEntryTable
   campaign_target_groups: CampaignTargetGroupTable
+  audit_log: AuditLogTable
 }

@@ -17,7 +17,7 @@ export interface CompileOptions {
  * An empty expression compiles to `1 = 1` (use `isEmptyFilter` to skip it instead).
  *
  * ```
- * text  c.name   'Sm?th*|@*son'  sqlite  → ("c"."name" GLOB ? OR lower("c"."name") LIKE lower(?) ESCAPE '\')
+ * text  c.name   'Sm?th*|@*son'  sqlite  → ("c"."name" GLOB ? OR <c.name, lowered unless ASCII> LIKE lower(?) ESCAPE '\')
  *                                           params ['Sm?th*', '%son']
  *                                postgres → ("c"."name" LIKE $1 ESCAPE '\' OR lower("c"."name") LIKE lower($2) ESCAPE '\')
  *                                           params ['Sm_th%', '%son']
@@ -37,7 +37,7 @@ export interface CompileOptions {
  *   values and columns are both upper case.
  * - Patterns: case-sensitive → `GLOB` on SQLite (`[`, `]`, quoted `*`/`?` escaped as `[[]`…),
  *   `LIKE … ESCAPE '\'` on PostgreSQL (`%`, `_`, `\` escaped); case-insensitive → `lower(col) LIKE
- *   lower(?) ESCAPE '\'` on both. `<>` before a pattern gives `NOT GLOB` / `NOT LIKE`.
+ *   lower(?) ESCAPE '\'` on both (SQLite lowers only values that are not ASCII: its LIKE folds ASCII itself). `<>` before a pattern gives `NOT GLOB` / `NOT LIKE`.
  * - Dates: a NULL date is BC's blank date 0D, which comes before every date: `<`, `<=`, `..B` and
  *   `<>` include NULLs, `>`, `>=`, `A..`, `A..B` and `=` do not. On PostgreSQL each date parameter is
  *   `CAST(? AS date)`.
@@ -79,7 +79,7 @@ class Compiler {
     private readonly dialect: FilterDialect,
     private readonly opts: CompileOptions,
   ) {
-    this.col = sql.ref(spec.column)
+    this.col = spec.expression ?? sql.ref(spec.column)
     this.type = spec.type
     if (spec.type === 'option' && !spec.options) throw new TypeError(`Option field ${spec.column} has no options`)
     this.options = spec.options ?? []
@@ -162,7 +162,16 @@ class Compiler {
     const ci = n.caseInsensitive && this.type === 'text'
     const not = sql.raw(n.negated ? 'NOT ' : '')
     if (this.dialect === 'sqlite' && !ci) return sql<SqlBool>`${this.col} ${not}GLOB ${globPattern(parts)}`
-    return sql<SqlBool>`${this.column(ci)} ${not}LIKE ${this.param(likePattern(parts), ci)} ESCAPE '\\'`
+    // On SQLite lower() is a JavaScript function, called per row (1M contacts: 0.43 s instead of 0.08 s), while
+    // SQLite's own LIKE already ignores the case of ASCII letters. So lower() is applied only where it can
+    // change the outcome (see `asciiFoldSuffices`), else only to values that are not ASCII (as many
+    // characters as bytes).
+    let value = this.column(ci)
+    if (this.dialect === 'sqlite' && ci)
+      value = asciiFoldSuffices(parts)
+        ? this.col
+        : sql`CASE WHEN length(${this.col}) = length(CAST(${this.col} AS BLOB)) THEN ${this.col} ELSE lower(${this.col}) END`
+    return sql<SqlBool>`${value} ${not}LIKE ${this.param(likePattern(parts), ci)} ESCAPE '\\'`
   }
 
   private blank(n: BlankNode): RawBuilder<SqlBool> {
@@ -232,8 +241,9 @@ class Compiler {
         return /^[+-]?\d+$/.test(raw) && Number.isSafeInteger(n) ? n : fail('integer')
       }
       case 'boolean': {
-        const b = BOOLEANS[raw.toLowerCase()]
-        return b ?? fail('boolean (use true or false)')
+        const key = raw.toLowerCase()
+        // Own keys only: '__proto__' or 'constructor' must not find Object's.
+        return Object.hasOwn(BOOLEANS, key) ? BOOLEANS[key]! : fail('boolean (use true or false)')
       }
       case 'date':
         if (raw.toUpperCase() === 'TODAY') return this.opts.today ?? localToday()
@@ -273,6 +283,21 @@ function localToday(): string {
   const now = new Date()
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/**
+ * Whether SQLite's LIKE, which folds ASCII letters only, finds exactly what `lower(col) LIKE lower(pattern)`
+ * finds with Unicode lowering. It does when the lowered pattern is ASCII without `i`, `k` and `?`: the
+ * pattern's letters can then only match ASCII letters, as only two characters lower to ASCII — U+212A
+ * (Kelvin sign → `k`) and U+0130 (İ → `i` + U+0307, the one character whose lower case is longer, which
+ * would shift a `?`).
+ */
+function asciiFoldSuffices(parts: readonly PatternPart[]): boolean {
+  return parts.every((p) => {
+    if (p.kind !== 'text') return p.kind === 'any'
+    const lowered = p.text.toLowerCase()
+    return /^\p{ASCII}*$/u.test(lowered) && !/[ik]/.test(lowered)
+  })
 }
 
 /** GLOB pattern: `*`, `?` as wildcards; `[`, `]` and quoted `*`, `?` as one-character classes. */

@@ -1,3 +1,5 @@
+import type { RawBuilder } from 'kysely'
+
 /**
  * How a field is stored, which decides how a filter value is read and compared:
  *
@@ -19,4 +21,9 @@ export interface FieldSpec {
   column: string
   /** Option captions in ordinal order (`<`, `..` on options follow this order); '' allowed. Required for `option`. */
   options?: readonly string[]
+  /**
+   * An SQL expression to compare instead of the column itself, e.g. a PostgreSQL timestamp as ISO 8601 text so
+   * that a text filter (`2026-03*`) reads it as the API shows it. Default: the column.
+   */
+  expression?: RawBuilder<unknown>
 }

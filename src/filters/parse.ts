@@ -48,8 +48,12 @@ interface RawValue {
   wildcardAt: number
 }
 
+/** Deepest nesting of parentheses; deeper would overflow the stack of this recursive parser (at about 2,000). */
+export const MAX_NESTING = 100
+
 class Parser {
   private pos = 0
+  private depth = 0
 
   constructor(private readonly src: string) {}
 
@@ -93,10 +97,13 @@ class Parser {
     const position = this.pos
     if (this.atEnd()) throw this.expectedValue(after)
     if (this.peek() === '(') {
+      if (++this.depth > MAX_NESTING)
+        throw new FilterSyntaxError(`More than ${MAX_NESTING} nested parentheses`, position)
       this.pos++
       const inner = this.parseOr('(')
       if (this.atEnd()) throw new FilterSyntaxError("Unclosed '('", position)
       this.pos++ // ')'
+      this.depth--
       return inner
     }
     let caseInsensitive = this.eatAt()

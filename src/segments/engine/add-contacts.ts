@@ -24,12 +24,14 @@ import { validateFilters } from './validate-filters.js'
  * ```sql
  * WITH matched AS (SELECT c.no, c.company_no FROM contacts c WHERE <match>),
  *      expanded AS (SELECT no, company_no FROM matched WHERE company_no = ''
- *                   UNION SELECT e.no, e.company_no FROM contacts e
+ *                   UNION ALL SELECT e.no, e.company_no FROM contacts e
  *                         WHERE e.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')),
  *      related AS (SELECT no FROM expanded
- *                  UNION SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM expanded WHERE company_no <> ''))
+ *                  UNION ALL SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM expanded WHERE company_no <> ''))
  * … FROM contacts x WHERE x.no IN (SELECT no FROM related) AND <exclusion> AND <not on the segment>
  * ```
+ * `UNION ALL`, not `UNION`: the two halves of `expanded` are disjoint (blank and non-blank company no.), and
+ * `related` is only read through `IN`, where a contact listed twice counts once — no sort to remove duplicates.
  */
 export function addSelection(
   segmentNo: string,
@@ -57,14 +59,14 @@ export function addSelection(
   if (opts.expandCompanies) {
     ctes.push(sql`expanded AS (
       SELECT no, company_no FROM matched WHERE company_no = ''
-      UNION SELECT e.no, e.company_no FROM contacts e
+      UNION ALL SELECT e.no, e.company_no FROM contacts e
             WHERE e.company_no IN (SELECT company_no FROM matched WHERE company_no <> ''))`)
     last = 'expanded'
   }
   if (opts.allowRelatedCompanies) {
     ctes.push(sql`related AS (
       SELECT no FROM ${sql.table(last)}
-      UNION SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM ${sql.table(last)} WHERE company_no <> ''))`)
+      UNION ALL SELECT k.no FROM contacts k WHERE k.no IN (SELECT company_no FROM ${sql.table(last)} WHERE company_no <> ''))`)
     last = 'related'
   }
   return {

@@ -36,7 +36,8 @@ export function validateFilters(filters: unknown, dialect: Dialect): CriteriaFil
     }
     const def = BLOCKS[name]
     for (const key of Object.keys(block)) {
-      if (!(key in def.fields)) errors.push({ path: `filters.${name}.${key}`, message: `unknown field '${key}'` })
+      if (!Object.hasOwn(def.fields, key))
+        errors.push({ path: `filters.${name}.${key}`, message: `unknown field '${key}'` })
     }
     const fields: Record<string, string> = {}
     for (const [field, spec] of Object.entries(def.fields)) {

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import { toApi, toRow } from '../../api/fields.js'
+import { type ListPage, parseListQuery, runList } from '../../api/list-query.js'
 import type { Dialect } from '../../db/connection.js'
 import type { DB, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
@@ -10,6 +11,7 @@ import {
   countLines,
   deleteRecordedLines,
   exactFilter,
+  getSegment,
   lockSegment,
   recordAction,
   recordDeletions,
@@ -44,6 +46,25 @@ export async function withContacts(db: Tx, rows: Record<string, unknown>[]): Pro
       contact_company_name: r.contact_company_no ? (byNo.get(String(r.contact_company_no))?.name ?? '') : '',
     }),
   )
+}
+
+/**
+ * GET /api/segments/{no}/lines: one page of the segment's lines (`limit`, `offset`, `sort`, `filter[field]`,
+ * `total`), in line order by default, with the contact's name, company name and e-mail read for the page's
+ * lines only (a join in the page query would look them up for every line OFFSET skips). The segment is
+ * looked up only when the page is empty, to tell an empty segment from a missing one.
+ */
+export async function listLines(
+  db: Tx,
+  dialect: Dialect,
+  segmentNo: string,
+  query: Record<string, unknown>,
+): Promise<ListPage<LineApi>> {
+  const p = parseListQuery(query, SEGMENT_LINE_FIELDS, { dialect, alias: 't', defaultSort: ['lineNo'] })
+  const qb = db.selectFrom('segment_lines as t').selectAll('t').where('t.segment_no', '=', segmentNo)
+  const page = await runList(qb, p, (row) => row)
+  if (page.items.length === 0) await getSegment(db, segmentNo)
+  return { ...page, items: await withContacts(db, page.items) }
 }
 
 async function loadLine(db: Tx, segmentNo: string, lineNo: number): Promise<LineRow> {

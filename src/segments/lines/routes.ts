@@ -3,11 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
 import { createSchema, patchSchema } from '../../api/fields.js'
-import { parseListQuery, runList } from '../../api/list-query.js'
 import { getSegment } from '../engine/index.js'
 import { inSegmentAction } from '../segment-action.js'
 import { SEGMENT_LINE_FIELDS, TIME_OF_INTERACTION } from './line-fields.js'
-import { addLine, deleteLine, getLine, updateLine, withContacts } from './line-service.js'
+import { addLine, deleteLine, getLine, listLines, updateLine } from './line-service.js'
 
 const time = z.string().regex(TIME_OF_INTERACTION, 'must be a time HH:MM or HH:MM:SS').optional()
 const createBody = createSchema(
@@ -27,18 +26,7 @@ export function registerSegmentLineRoutes(app: FastifyInstance): void {
   r.get(
     '/api/segments/:no/lines',
     { schema: { tags, summary: 'The lines of a segment (filter[field], sort, limit, offset)', params: segParams } },
-    async (req) => {
-      await getSegment(db, req.params.no)
-      const p = parseListQuery(req.query as Record<string, unknown>, SEGMENT_LINE_FIELDS, {
-        dialect,
-        alias: 't',
-        defaultSort: ['lineNo'],
-      })
-      const qb = db.selectFrom('segment_lines as t').selectAll('t').where('t.segment_no', '=', req.params.no)
-      const page = await runList(qb, p, (row) => row)
-      // Contact name and e-mail only for the rows of this page, not for the whole segment.
-      return { ...page, items: await withContacts(db, page.items) }
-    },
+    async (req) => listLines(db, dialect, req.params.no, req.query as Record<string, unknown>),
   )
 
   r.get(
