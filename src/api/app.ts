@@ -20,6 +20,7 @@ import type { Db } from '../db/connection.js'
 import { AppError, classifyDbError, type FieldError, validationFailed } from '../errors.js'
 import { installAuth, type SecurityOptions } from './auth-plugin.js'
 import { registerDomainRoutes } from './routes.js'
+import { fastifyTrustProxy, type TrustProxy } from './trust-proxy.js'
 
 export interface BuildOptions {
   db: Db
@@ -28,6 +29,12 @@ export interface BuildOptions {
   webRoot?: string
   /** Sign-in rate limit and the origins allowed to send cookie-authenticated writes (defaults: see auth-plugin). */
   security?: SecurityOptions
+  /**
+   * Which reverse proxies to believe about the client's address and protocol (`X-Forwarded-For`, `-Proto`):
+   * Fastify's `trustProxy`. Default off: the socket's peer is the client, for the sign-in rate limit, the audit
+   * log and the Secure flag of the session cookie. `segmenta serve` reads it from `SEGMENTA_TRUST_PROXY`.
+   */
+  trustProxy?: TrustProxy
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -62,6 +69,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 200 },
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
   })
   app.decorate('db', opts.db)
   const routeTable: RouteInfo[] = []

@@ -7,7 +7,7 @@ import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import { inTransaction, type Tx } from '../db/transaction.js'
 import { alreadyExists, classifyDbError, notFound, referenced } from '../errors.js'
-import { createSchema, type Field, fieldSchema, patchSchema, toApi, toRow } from './fields.js'
+import { createSchema, type Field, fieldSchema, integerSchema, patchSchema, toApi, toRow } from './fields.js'
 import { parseListQuery, runList } from './list-query.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the generic resource works on any table
@@ -82,7 +82,11 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
   const itemParamsShape: Record<string, z.ZodType> = { ...paramsShape }
   for (const f of keyFields)
     itemParamsShape[f.name] =
-      f.type === 'integer' || f.type === 'number' ? z.coerce.number().int() : (fieldSchema(f) as z.ZodType)
+      f.type === 'integer'
+        ? integerSchema(f, { coerce: true })
+        : f.type === 'number'
+          ? z.coerce.number().int()
+          : (fieldSchema(f) as z.ZodType)
   const base = (db: Tx) =>
     def.select ? def.select(db) : (db.selectFrom(`${def.table} as t` as never).selectAll('t' as never) as AnyQB)
   const map = (row: Record<string, unknown>) => toApi(def.fields, row)

@@ -14,7 +14,10 @@ export interface Field {
   type: FieldType
   /** Option captions; '' is BC's blank option. */
   options?: readonly string[]
-  /** Maximum length of text and code values (BC's Text[n] / Code[n]). */
+  /**
+   * Maximum length of text and code values (BC's Text[n] / Code[n]); for integers, the largest value (default: a
+   * 32-bit column's INT32_MAX, or Number.MAX_SAFE_INTEGER for a `bigint` one).
+   */
   max?: number
   /** Computed or managed by the product: shown, filterable, never written through the API. */
   readOnly?: boolean
@@ -24,6 +27,12 @@ export interface Field {
   required?: boolean
   /** Numbers: must be ≥ 0 (BC MinValue 0). */
   nonNegative?: boolean
+  /**
+   * Integers: the column is 64-bit (`bigint` on PostgreSQL: line and entry numbers that grow past 2^31). Every
+   * other integer column is a 32-bit INTEGER, so its values are capped at INT32_MAX at the edge: PostgreSQL would
+   * refuse more, SQLite would store it.
+   */
+  bigint?: boolean
   /** Column is not on the base table (joined or computed): filter/sort use this SQL ref. */
   sqlRef?: string
   /** Not filterable/sortable (e.g. computed in JS). */
@@ -114,6 +123,23 @@ function optionSchema(options: readonly string[]) {
 /** The largest amount or quantity: BC Decimal goes to 999,999,999,999,999.99, which a double cannot hold exactly. */
 export const MAX_DECIMAL = 999_999_999_999_999
 
+/** The range of a 32-bit INTEGER column (BC's Integer); PostgreSQL refuses anything beyond it. */
+export const INT32_MAX = 2_147_483_647
+export const INT32_MIN = -2_147_483_648
+
+/**
+ * An integer value of a field, bounded by its column: 32-bit unless `bigint`, at least 0 when `nonNegative`, at
+ * most `max`. `coerce` for path parameters, which arrive as text.
+ */
+export function integerSchema(f: Pick<Field, 'nonNegative' | 'bigint' | 'max'>, opts: { coerce?: boolean } = {}) {
+  const max = f.max ?? (f.bigint ? Number.MAX_SAFE_INTEGER : INT32_MAX)
+  const min = f.nonNegative ? 0 : f.bigint ? Number.MIN_SAFE_INTEGER : INT32_MIN
+  return (opts.coerce ? z.coerce.number() : z.number())
+    .int()
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+}
+
 export function fieldSchema(f: Field): z.ZodType {
   switch (f.type) {
     case 'text':
@@ -137,7 +163,7 @@ export function fieldSchema(f: Field): z.ZodType {
       return f.nonNegative ? n.min(0) : n.min(-MAX_DECIMAL, `must be at least -${MAX_DECIMAL}`)
     }
     case 'integer':
-      return f.nonNegative ? z.number().int().min(0) : z.number().int()
+      return integerSchema(f)
     case 'date':
       return z.preprocess((v) => (v === '' ? null : v), isoDate.nullable())
     case 'boolean':

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { createSchema, fieldSchema, patchSchema } from '../api/fields.js'
+import { createSchema, fieldSchema, integerSchema, patchSchema } from '../api/fields.js'
 import { inTransaction } from '../db/transaction.js'
 import { CONTACT_FIELDS } from './contact-fields.js'
 import {
@@ -186,7 +186,7 @@ export function registerContactRoutes(app: FastifyInstance): void {
       max: 20,
       required: true,
     }),
-    lineNo: z.number().int().min(1),
+    lineNo: integerSchema({}).min(1, 'must be at least 1'),
   })
   r.get(
     answersBase,
@@ -209,7 +209,7 @@ export function registerContactRoutes(app: FastifyInstance): void {
       schema: {
         tags: [TAG],
         summary: 'Remove a profile answer',
-        params: z.object({ no: codeParam, questionnaireCode: codeParam, lineNo: z.coerce.number().int() }),
+        params: z.object({ no: codeParam, questionnaireCode: codeParam, lineNo: integerSchema({}, { coerce: true }) }),
       },
     },
     async (req, reply) => {

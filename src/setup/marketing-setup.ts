@@ -33,7 +33,8 @@ export const MARKETING_SETUP_FIELDS: Field[] = [
   code('busRelCodeForVendors', 'bus_rel_code_for_vendors', 10),
   // Outgoing mail for delivery; SEGMENTA_SMTP_URL / SEGMENTA_SMTP_FROM override these.
   text('smtpHost', 'smtp_host', 200),
-  int('smtpPort', 'smtp_port', { nonNegative: true }),
+  // 0: the standard port (465 with smtpSecure, else 587).
+  int('smtpPort', 'smtp_port', { nonNegative: true, max: 65535 }),
   bool('smtpSecure', 'smtp_secure'),
   text('smtpUser', 'smtp_user', 200),
   text('smtpPassword', 'smtp_password', 200, { writeOnly: true, noFilter: true }),

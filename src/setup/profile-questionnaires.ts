@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { registerCrud } from '../api/crud.js'
-import { bool, code, int, option, text } from '../api/fields.js'
+import { bool, code, INT32_MAX, int, option, text } from '../api/fields.js'
 import type { Tx } from '../db/transaction.js'
-import { referenced, ruleViolation } from '../errors.js'
+import { referenced, ruleViolation, validationFailed } from '../errors.js'
 
 export const QUESTIONNAIRE_CONTACT_TYPES = ['', 'Company', 'Person'] as const
 export const PRIORITIES = ['Very Low', 'Low', 'Normal', 'High', 'Very High'] as const
@@ -77,7 +77,13 @@ export function registerProfileQuestionnaireRoutes(app: FastifyInstance): void {
           .select(sql<number>`coalesce(max(line_no), 0)`.as('m'))
           .where('questionnaire_code', '=', String(row.questionnaire_code))
           .executeTakeFirstOrThrow()
-        row.line_no = Number(last.m) + 10000
+        const next = Number(last.m) + 10000
+        // The column is a 32-bit integer: past the last number that fits, the caller must choose a free one.
+        if (next > INT32_MAX)
+          throw validationFailed([
+            { path: 'body.lineNo', message: `give one: the next after ${last.m} would pass ${INT32_MAX}` },
+          ])
+        row.line_no = next
       }
       checkLine(row)
     },

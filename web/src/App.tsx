@@ -2,7 +2,7 @@ import { AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Scroll
 import { useDisclosure } from '@mantine/hooks'
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense, useEffect } from 'react'
 import { useAuth, useCan } from './lib/auth'
-import { RESOURCES } from './lib/resources'
+import { RESOURCES, resource } from './lib/resources'
 import { Link, match, useLocation } from './lib/router'
 import { LoginPage } from './pages/LoginPage'
 
@@ -35,6 +35,7 @@ const ROUTES: [string, Page, Record<string, string>?][] = [
   ['/campaigns/:no', CampaignCard],
   ['/saved-criteria', ListRoute, { resource: 'saved-segment-criteria' }],
   ['/saved-criteria/:code', SavedCriteriaCard],
+  ['/audit-log', ListRoute, { resource: 'audit-log' }],
   ['/setup/marketing', MarketingSetupPage],
   ['/setup/:resource', ListRoute],
   ['/setup/:resource/:id', RecordCard],
@@ -50,6 +51,7 @@ function route(pathname: string): { Page: Page; params: Record<string, string> }
 
 const MAIN = RESOURCES.filter((r) => r.group === 'main')
 const SETUP = RESOURCES.filter((r) => r.group === 'setup')
+const AUDIT_LOG = resource('audit-log')
 
 export function App() {
   const { me, loading, signOut } = useAuth()
@@ -115,6 +117,7 @@ export function App() {
             {SETUP.map((r) => nav(r.route, r.title))}
             {isAdmin && nav('/setup/users', 'Users')}
           </NavLink>
+          {isAdmin && nav(AUDIT_LOG.route, AUDIT_LOG.title)}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { buildApp, DEFAULT_WEB_ROOT } from '../../api/app.js'
+import { parseTrustProxy, type TrustProxy } from '../../api/trust-proxy.js'
 import { loadDemoIfEmpty } from '../../demo/load.js'
-import { openMigrated } from '../context.js'
+import { CliError, openMigrated } from '../context.js'
 
 export function serveCommand(program: Command): void {
   program
@@ -11,6 +12,13 @@ export function serveCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--demo-if-empty', 'load the demo company into an empty database (npm start)')
     .action(async (opts: { port: string; host: string; demoIfEmpty?: boolean }) => {
+      // Settings are checked before anything else happens: a bad one stops the start with a clear message.
+      let trustProxy: TrustProxy
+      try {
+        trustProxy = parseTrustProxy(process.env.SEGMENTA_TRUST_PROXY)
+      } catch (e) {
+        throw new CliError((e as Error).message)
+      }
       const db = await openMigrated(program.opts().db)
       if (opts.demoIfEmpty) {
         const demo = await loadDemoIfEmpty(db)
@@ -20,7 +28,12 @@ export function serveCommand(program: Command): void {
           console.log('(shown once; change it under Users, or add users with `segmenta user add`).')
         }
       }
-      const app = await buildApp({ db, webRoot: DEFAULT_WEB_ROOT, logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+      const app = await buildApp({
+        db,
+        webRoot: DEFAULT_WEB_ROOT,
+        logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+        trustProxy,
+      })
       const port = Number(opts.port)
       await app.listen({ port, host: opts.host })
       console.log(`Segmenta is serving http://${opts.host}:${port} (database: ${db.dialect}; API docs at /api/docs)`)

@@ -19,7 +19,7 @@ import {
  * `contactCompanyNo` and `interactionGroupCode` are set by the product.
  */
 export const SEGMENT_LINE_FIELDS: Field[] = [
-  int('lineNo', 'line_no', { nonNegative: true }),
+  int('lineNo', 'line_no', { nonNegative: true, bigint: true }),
   code('contactNo', 'contact_no', 20),
   code('contactCompanyNo', 'contact_company_no', 20, { readOnly: true }),
   text('contactName', 'contact_name', 100, { readOnly: true, noFilter: true }),

@@ -147,6 +147,9 @@ export function ListView(props: ListViewProps) {
           <Anchor component={Link} href={href} onClick={(e) => e.stopPropagation()} fw={500} fz="inherit">
             {text || '(blank)'}
           </Anchor>
+        ) : text.length > 40 ? (
+          // Cut off by the cell's width: the whole value shows on hover.
+          <span title={text}>{text}</span>
         ) : (
           text
         )

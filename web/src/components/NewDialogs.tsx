@@ -41,7 +41,8 @@ export function NewRecordDialog({
           await qc.invalidateQueries({ queryKey: ['list', resource.path] })
           onClose()
           notify(`${resource.singular} ${String(created[resource.key] ?? '')} created.`)
-          navigate(cardHref(resource, created[resource.key]))
+          const href = cardHref(resource, created[resource.key])
+          if (href) navigate(href)
         }}
       />
     </Modal>

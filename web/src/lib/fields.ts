@@ -103,7 +103,7 @@ export function filterHint(fd: FieldDef): string {
     case 'option':
       return (fd.options ?? []).filter(Boolean).slice(0, 2).join('|')
     case 'timestamp':
-      return ''
+      return '2026-03*, 2026-03-01..2026-03-15'
   }
 }
 
@@ -147,6 +147,8 @@ export interface ResourceDef {
   numbered?: boolean
   /** Records are created elsewhere (logged segments, interaction entries): no New button. */
   noCreate?: boolean
+  /** Rows have no card to open (audit log entries): the list is all there is. */
+  noCard?: boolean
   children?: ChildDef[]
   group: 'main' | 'setup' | 'admin'
 }

@@ -163,6 +163,21 @@ export const CAMPAIGN_ENTRY_FIELDS: FieldDef[] = [
   f.bool('canceled', 'Canceled', { readOnly: true }),
 ]
 
+/** GET /api/audit-log (admin): who did what and when (src/audit/README.md). */
+export const AUDIT_FIELDS: FieldDef[] = [
+  f.int('id', 'Entry No.', { readOnly: true, width: 90 }),
+  f.ts('at', 'When (UTC)', { width: 160 }),
+  f.text('username', 'User', { readOnly: true }),
+  f.text('action', 'Action', { readOnly: true, width: 180 }),
+  f.text('method', 'Method', { readOnly: true }),
+  f.text('path', 'Path', { readOnly: true }),
+  f.text('target', 'Target', { readOnly: true }),
+  // 0: no answer was given (the server stopped while the action ran).
+  f.int('status', 'Status', { readOnly: true }),
+  f.text('detail', 'Details', { readOnly: true, width: 320 }),
+  f.text('ip', 'Address', { readOnly: true }),
+]
+
 export const TARGET_GROUP_FIELDS: FieldDef[] = [
   f.text('type', 'Type', { readOnly: true }),
   f.code('no', 'No.', { readOnly: true }),
@@ -425,6 +440,22 @@ export const RESOURCES: ResourceDef[] = [
     writeRole: 'admin',
     group: 'admin',
   },
+  {
+    id: 'audit-log',
+    title: 'Audit Log',
+    singular: 'Audit Log Entry',
+    path: '/api/audit-log',
+    route: '/audit-log',
+    key: 'id',
+    fields: AUDIT_FIELDS,
+    columns: ['id', 'at', 'username', 'action', 'target', 'status', 'detail', 'ip'],
+    defaultSort: '-id',
+    noCreate: true,
+    noCard: true,
+    readRole: 'admin',
+    writeRole: 'admin',
+    group: 'admin',
+  },
 ]
 
 export const resourceById = (id: string): ResourceDef | undefined => RESOURCES.find((r) => r.id === id)
@@ -434,8 +465,9 @@ export const resource = (id: string): ResourceDef => {
   return r
 }
 
-/** Where a row of a resource opens. */
-export function cardHref(r: ResourceDef, keyValue: unknown): string {
+/** Where a row of a resource opens; nowhere for a resource without cards. */
+export function cardHref(r: ResourceDef, keyValue: unknown): string | undefined {
+  if (r.noCard) return undefined
   return `${r.route}/${encodeURIComponent(String(keyValue))}`
 }
 

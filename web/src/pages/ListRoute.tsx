@@ -5,7 +5,7 @@ import { ImportContactsDialog, NEW_CONTACT_FIELDS, NEW_SEGMENT_FIELDS, NewRecord
 import { useCan } from '../lib/auth'
 import { cardHref, resourceById } from '../lib/resources'
 
-/** The list page of one resource (contacts, segments, code tables …). */
+/** The list page of one resource (contacts, segments, code tables, the audit log …). */
 export default function ListRoute({ resource: id }: { resource: string }) {
   const r = resourceById(id)
   const canRead = useCan(r?.readRole ?? 'viewer')

@@ -19,8 +19,8 @@ export default function RecordCard({ resource: id, id: keyValue }: { resource: s
   const confirm = useConfirm()
   const qc = useQueryClient()
   const path = `${r?.path}/${enc(keyValue)}`
-  const rec = useRecord<Row>(path, r?.path ?? '', !!r)
-  if (!r) return <Alert color="red">Unknown page.</Alert>
+  const rec = useRecord<Row>(path, r?.path ?? '', !!r && !r.noCard)
+  if (!r || r.noCard) return <Alert color="red">Unknown page.</Alert>
   if (rec.isPending) return <Loader />
   if (rec.isError) return <Alert color="red">{errorText(rec.error)}</Alert>
   const remove = async () => {
