@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
 import { MIGRATION_NAMES, migrateToLatest } from './migrate.js'
@@ -25,5 +26,24 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     await db.kysely.insertInto('segment_lines').values({ segment_no: 'S1', line_no: 3_000_000_000 }).execute()
     const row = await db.kysely.selectFrom('segment_lines').select('line_no').executeTakeFirstOrThrow()
     expect(row.line_no).toBe(3_000_000_000)
+  })
+
+  it('indexes interaction entries by contact no., company no. and date for criteria probes (006)', async () => {
+    const rows =
+      dialect === 'sqlite'
+        ? (
+            await sql<{ name: string; cols: string }>`SELECT m.name, group_concat(i.name, ',') AS cols
+                FROM sqlite_master m, pragma_index_info(m.name) i
+                WHERE m.type = 'index' AND m.tbl_name = 'interaction_log_entries' AND m.name LIKE '%by_contact%'
+                GROUP BY m.name`.execute(db.kysely)
+          ).rows
+        : (
+            await sql<{ name: string; def: string }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes
+                WHERE schemaname = current_schema() AND tablename = 'interaction_log_entries'
+                  AND indexname LIKE '%by_contact%'`.execute(db.kysely)
+          ).rows.map((r) => ({ name: r.name, cols: /\((.*)\)/.exec(r.def)?.[1] ?? r.def }))
+    expect(rows.map((r) => ({ name: r.name, cols: r.cols.replaceAll(' ', '') }))).toEqual([
+      { name: 'interaction_log_entries_by_contact_company', cols: 'contact_no,contact_company_no,date' },
+    ])
   })
 })

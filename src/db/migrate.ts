@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-segments.js'
 import * as m003 from './migrations/003-delivery.js'
 import * as m004 from './migrations/004-performance.js'
 import * as m005 from './migrations/005-audit.js'
+import * as m006 from './migrations/006-interaction-criteria-index.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '003-delivery': m003,
   '004-performance': m004,
   '005-audit': m005,
+  '006-interaction-criteria-index': m006,
 }
 
 class BundledProvider implements MigrationProvider {
