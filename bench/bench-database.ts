@@ -26,7 +26,8 @@ export async function openBenchDatabase(url: string | undefined, reuse = false):
     const path = url ? url.slice('sqlite:'.length) : join(tmpdir(), `segmenta-bench-${process.pid}.db`)
     if (!reuse && existsSync(path) && statSync(path).size > 0)
       throw new Error(`${path} exists: the bench generates its own data and needs a new file`)
-    const db = openDb(`sqlite:${path}`)
+    // As the server opens it (checkpoints in a worker thread).
+    const db = openDb(`sqlite:${path}`, { backgroundCheckpoints: true })
     return {
       db,
       where: `SQLite ${path}`,

@@ -1,4 +1,4 @@
-import { type Db, DEFAULT_DB_URL, openDb } from '../db/connection.js'
+import { type Db, DEFAULT_DB_URL, type OpenOptions, openDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrate.js'
 
 /** A user error: printed as one line on stderr, exit status 1 (API.md §5). */
@@ -9,8 +9,8 @@ export function dbUrl(opt?: string): string {
 }
 
 /** Opens the database of `--db` / SEGMENTA_DB and brings its schema up to date. */
-export async function openMigrated(opt?: string): Promise<Db> {
-  const db = openDb(dbUrl(opt))
+export async function openMigrated(opt?: string, open: OpenOptions = {}): Promise<Db> {
+  const db = openDb(dbUrl(opt), open)
   await migrateToLatest(db)
   return db
 }

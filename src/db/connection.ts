@@ -12,6 +12,7 @@ import {
 } from 'kysely'
 import pg from 'pg'
 import { registerSqliteFunctions } from '../filters/index.js'
+import { type Checkpointer, startCheckpointer } from './checkpointer.js'
 import type { DB } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -58,6 +59,11 @@ export interface OpenOptions {
   schema?: string
   /** PostgreSQL: pool size. */
   poolSize?: number
+  /**
+   * SQLite file: checkpoint the write-ahead log from a worker thread instead of in the committing request
+   * (`checkpointer.ts`). The server and the bench use it; short-lived CLI commands keep SQLite's default.
+   */
+  backgroundCheckpoints?: boolean
 }
 
 /**
@@ -88,9 +94,26 @@ export function openDb(url: string, opts: OpenOptions = {}): Db {
     sqlite.pragma('mmap_size = 0')
     // Unicode-aware lower() so '@' filters treat 'Müller' and 'MÜLLER' alike, as PostgreSQL does.
     registerSqliteFunctions(sqlite)
+    let checkpointer: Checkpointer | undefined
+    if (opts.backgroundCheckpoints && target !== ':memory:') {
+      sqlite.pragma('wal_autocheckpoint = 0')
+      // The log file is cut back to 64 MiB when it starts over, rather than keeping its largest size.
+      sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
+      checkpointer = startCheckpointer(target, {
+        onError: (m) => process.emitWarning(`SQLite background checkpoint failed: ${m}`),
+      })
+    }
     const config: SqliteDialectConfig = { database: sqlite }
     const kysely = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(config) })
-    return { kysely, dialect, url, close: () => kysely.destroy() }
+    return {
+      kysely,
+      dialect,
+      url,
+      close: async () => {
+        await checkpointer?.stop()
+        await kysely.destroy()
+      },
+    }
   }
   const pool = new pg.Pool({
     connectionString: target,

@@ -19,7 +19,7 @@ export function serveCommand(program: Command): void {
       } catch (e) {
         throw new CliError((e as Error).message)
       }
-      const db = await openMigrated(program.opts().db)
+      const db = await openMigrated(program.opts().db, { backgroundCheckpoints: true })
       if (opts.demoIfEmpty) {
         const demo = await loadDemoIfEmpty(db)
         if (demo) {
