@@ -32,6 +32,12 @@ import { validateFilters } from './validate-filters.js'
  * ```
  * `UNION ALL`, not `UNION`: the two halves of `expanded` are disjoint (blank and non-blank company no.), and
  * `related` is only read through `IN`, where a contact listed twice counts once — no sort to remove duplicates.
+ * Expand Companies without Allow Related Companies needs no `expanded` list:
+ * ```sql
+ * WITH matched AS (…) … FROM contacts x
+ * WHERE (x.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')
+ *        OR x.no IN (SELECT no FROM matched WHERE company_no = '')) AND <exclusion> AND <not on the segment>
+ * ```
  */
 export function addSelection(
   segmentNo: string,
@@ -55,6 +61,21 @@ export function addSelection(
   const ctes: RawBuilder<unknown>[] = [
     sql`matched AS (SELECT c.no, c.company_no FROM contacts c WHERE ${compileMatch(filters, dialect, 'add', 'c')})`,
   ]
+  // Expand Companies alone: "x is in `expanded`" said of x's own columns, so the contacts are selected by
+  // company no. (an index range per matched company) instead of by a list of every expanded contact's no.
+  // (one lookup per contact: at a million contacts 281,534 of them, 20 % slower than the raw SQL).
+  if (opts.expandCompanies && !opts.allowRelatedCompanies)
+    return {
+      ctes: sql.join(ctes),
+      where: sql<SqlBool>`${sql.join(
+        [
+          sql<SqlBool>`(x.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')
+            OR x.no IN (SELECT no FROM matched WHERE company_no = ''))`,
+          ...keep,
+        ],
+        sql` AND `,
+      )}`,
+    }
   let last = 'matched'
   if (opts.expandCompanies) {
     ctes.push(sql`expanded AS (
