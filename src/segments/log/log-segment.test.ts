@@ -305,6 +305,19 @@ describe.each(dialects)('Log a segment on %s', (dialect) => {
       await expectRefused('BAD', {}, detail)
     })
 
+    it('a line whose contact is gone when no other line breaks a rule (found by the insert, rolled back)', async () => {
+      // Given lines that pass every rule but one whose contact does not exist, on a campaign (campaign entries
+      // are written before the interaction entries)
+      await makeSegment(db(), 'BAD', [
+        line(10000, 'P1', { campaign_no: 'CP1' }),
+        line(20000, 'K1'),
+        line(30000, 'ZZ', { campaign_no: 'CP1' }),
+        line(40000, 'P4'),
+      ])
+      // When it is logged, Then BC's error names that contact and nothing is written
+      await expectRefused('BAD', {}, "The Contact does not exist. Identification fields and values: No.='ZZ'")
+    })
+
     it("a line's first broken rule in BC's order (Date before Template)", async () => {
       await makeSegment(db(), 'BAD', [
         line(10000, 'P1'),

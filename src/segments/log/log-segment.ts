@@ -11,7 +11,7 @@ import {
 import { LINE_COLUMNS } from '../engine/history.js'
 import { lockSegment } from '../engine/index.js'
 import { createSegment, workDate } from '../header/create-segment.js'
-import { checkLinesForLog } from './line-checks.js'
+import { checkLinesForLog, throwFirstBrokenLine } from './line-checks.js'
 import { reuseLoggedSegment } from './reuse-logged-segment.js'
 
 export interface LogOptions {
@@ -53,7 +53,8 @@ const COPIED = [...LINE_COLUMNS.filter((c) => c !== 'line_no' && c !== 'correspo
  * anywhere leaves everything as it was.
  *
  * 1. Lock the segment; refuse when a logged segment of this No. exists, when the Description is blank, when
- *    no line has a contact, and at the first line that breaks a rule (`checkLinesForLog`, one query).
+ *    no line has a contact, and at the first line that breaks a rule (`checkLinesForLog`; a missing contact
+ *    is found by the insert of the entries, which joins the contacts, before the commit).
  * 2. The logged segment (creation date today, the caller), then set-based:
  *    - one campaign entry per campaign of the lines (`INSERT … SELECT` of the first line of each campaign in
  *      (Date, Line No.) order: its date and salesperson, the header's description);
@@ -89,7 +90,7 @@ export async function logSegment(
     .limit(1)
     .executeTakeFirst()
   if (!anyLine) throw ruleViolation(`Segment ${segmentNo} is empty.`)
-  await checkLinesForLog(trx, segmentNo, deliver)
+  const checked = await checkLinesForLog(trx, segmentNo, deliver)
   if (deliver) {
     const email = await trx
       .selectFrom('segment_lines')
@@ -146,6 +147,8 @@ export async function logSegment(
       WHERE l.segment_no = ${segmentNo} AND l.contact_no <> ''
       ORDER BY l.line_no`.execute(trx)
   const interactionsLogged = Number(inserted.numAffectedRows ?? 0n)
+  // A line whose contact no longer exists gave no entry (the insert joins the contacts): BC's error for it.
+  if (!checked.contactsChecked && interactionsLogged < checked.lines) await throwFirstBrokenLine(trx, segmentNo, false)
 
   await trx.deleteFrom('segment_headers').where('no', '=', segmentNo).execute()
   await syncCampaignTargetGroups(
