@@ -124,6 +124,14 @@ export async function runList<T>(
   qb: AnySelect,
   p: ListParams,
   map: (row: Record<string, unknown>) => T,
+  opts: {
+    /**
+     * Wraps the page (ordered and limited) in an outer query, e.g. to join the names of related records for
+     * the page's rows only, in the same statement. The outer query must name the page as the list's alias,
+     * so the sort applies to it again.
+     */
+    around?: (page: AnySelect) => AnySelect
+  } = {},
 ): Promise<ListPage<T>> {
   const filtered = applyWhere(qb, p)
   let total: number | null = null
@@ -131,21 +139,20 @@ export async function runList<T>(
     const c = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst()
     total = Number((c as { n: number } | undefined)?.n ?? 0)
   }
-  const ordered = (reverse: boolean) => {
-    let page = filtered
+  const ordered = (q: AnySelect, reverse: boolean) => {
+    let page = q
     for (const s of p.sort) page = page.orderBy(sql.ref(s.ref), s.desc !== reverse ? 'desc' : 'asc')
     return page
+  }
+  const fetch = async (reverse: boolean, limit: number, offset: number) => {
+    const page = ordered(filtered, reverse).limit(limit).offset(offset)
+    return (await (opts.around ? ordered(opts.around(page), reverse) : page).execute()) as Record<string, unknown>[]
   }
   let rows: Record<string, unknown>[]
   if (total !== null && p.offset >= total) rows = []
   else if (total !== null && p.offset > total / 2) {
     const end = Math.min(p.offset + p.limit, total)
-    rows = (
-      (await ordered(true)
-        .limit(end - p.offset)
-        .offset(total - end)
-        .execute()) as Record<string, unknown>[]
-    ).reverse()
-  } else rows = (await ordered(false).limit(p.limit).offset(p.offset).execute()) as Record<string, unknown>[]
+    rows = (await fetch(true, end - p.offset, total - end)).reverse()
+  } else rows = await fetch(false, p.limit, p.offset)
   return { items: rows.map(map), total, limit: p.limit, offset: p.offset }
 }

@@ -50,8 +50,8 @@ export async function withContacts(db: Tx, rows: Record<string, unknown>[]): Pro
 
 /**
  * GET /api/segments/{no}/lines: one page of the segment's lines (`limit`, `offset`, `sort`, `filter[field]`,
- * `total`), in line order by default, with the contact's name, company name and e-mail read for the page's
- * lines only (a join in the page query would look them up for every line OFFSET skips). The segment is
+ * `total`), in line order by default, with the contact's name, company name and e-mail joined to the page's
+ * lines only (a join below OFFSET would look them up for every line it skips). The segment is
  * looked up only when the page is empty, to tell an empty segment from a missing one.
  */
 export async function listLines(
@@ -62,9 +62,23 @@ export async function listLines(
 ): Promise<ListPage<LineApi>> {
   const p = parseListQuery(query, SEGMENT_LINE_FIELDS, { dialect, alias: 't', defaultSort: ['lineNo'] })
   const qb = db.selectFrom('segment_lines as t').selectAll('t').where('t.segment_no', '=', segmentNo)
-  const page = await runList(qb, p, (row) => row)
+  const page = await runList(qb, p, (row) => toApi(SEGMENT_LINE_FIELDS, row), {
+    // The names joined to the page's rows only, in the page's statement (a join below OFFSET would look
+    // them up for every line it skips).
+    around: (rows) =>
+      db
+        .selectFrom(rows.as('t'))
+        .leftJoin('contacts as c', 'c.no', 't.contact_no')
+        .leftJoin('contacts as k', 'k.no', 't.contact_company_no')
+        .selectAll('t')
+        .select([
+          sql<string>`coalesce(c.name, '')`.as('contact_name'),
+          sql<string>`coalesce(c.email, '')`.as('contact_email'),
+          sql<string>`coalesce(k.name, '')`.as('contact_company_name'),
+        ]),
+  })
   if (page.items.length === 0) await getSegment(db, segmentNo)
-  return { ...page, items: await withContacts(db, page.items) }
+  return page
 }
 
 async function loadLine(db: Tx, segmentNo: string, lineNo: number): Promise<LineRow> {
