@@ -119,12 +119,17 @@ async function emptySegment(db: Db, no: string): Promise<void> {
   await settle(db)
 }
 
-/** PostgreSQL: vacuum and analyse the segment tables after a reset, so every run starts from the same state. */
+/**
+ * After a reset, so every run starts from the same state: PostgreSQL vacuums and analyses the segment tables;
+ * SQLite copies the write-ahead log into the database file (what the server's checkpoint worker does within a
+ * second), so a run neither reads through a large log nor shares the machine with the worker copying it.
+ */
 export async function settle(db: Db): Promise<void> {
   if (db.dialect === 'postgres')
     await sql`VACUUM ANALYZE segment_lines, segment_history, segment_criteria_actions, interaction_log_entries`.execute(
       db.kysely,
     )
+  else await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db.kysely)
 }
 
 /** What the add-contacts route runs: the step in one transaction, then ANALYZE on PostgreSQL after large steps. */
