@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
  * Copies the SQLite write-ahead log into the database file from a worker thread, so that the request that
  * commits a large step does not (SQLite's default: the committing connection checkpoints as soon as the WAL
  * passes 1,000 pages). At a million contacts an Add Contacts of 100,000 lines writes about 60 MB of WAL,
- * and checkpointing it in the commit cost 0.7–0.8 s of the user's wait (docs/performance.md). The server's
+ * and checkpointing it in the commit cost 0.4–0.85 s of the user’s wait (docs/performance.md). The server's
  * connection runs with `wal_autocheckpoint = 0`; this worker, on a connection of its own, runs a PASSIVE
  * checkpoint every `intervalMs`, which never blocks readers or writers (it copies what no reader still
  * needs and tries again next time). Once a checkpoint has copied the whole log, the next writer starts the
