@@ -16,6 +16,28 @@ interface Offender {
   broken: string
 }
 
+/** The code tables a line refers to, joined as `s`, `t` and `k` (a handful of rows each). */
+const CODE_JOINS = sql`LEFT JOIN salespeople s ON s.code = l.salesperson_code
+    LEFT JOIN interaction_templates t ON t.code = l.interaction_template_code
+    LEFT JOIN campaigns k ON k.no = l.campaign_no`
+
+/**
+ * The first rule a line `l` breaks, in BC's order, or NULL: with `contact`, rule 2 reads the contact joined
+ * as `c` (and with `email`, rule 8 its e-mail); without, only the line and the code tables are read.
+ */
+function brokenRule(opts: { contact: boolean; email: boolean }) {
+  return sql`CASE
+      WHEN l.date IS NULL THEN 'date'
+      ${opts.contact ? sql`WHEN c.no IS NULL THEN 'contact'` : sql``}
+      WHEN l.salesperson_code = '' THEN 'salesperson'
+      WHEN s.code IS NULL THEN 'salespersonMissing'
+      WHEN l.interaction_template_code = '' THEN 'template'
+      WHEN t.code IS NULL THEN 'templateMissing'
+      WHEN l.campaign_no <> '' AND k.no IS NULL THEN 'campaignMissing'
+      ${opts.email ? sql`WHEN l.correspondence_type = 'Email' AND c.email = '' THEN 'email'` : sql``}
+    END`
+}
+
 /**
  * BC's CheckSegmentLine for every line with a contact (spec §6.10), set-based: ONE query finds the first
  * line, in line order, that breaks any rule, and for it the first rule it breaks in BC's order — the same
@@ -36,24 +58,12 @@ interface Offender {
  * committed): every delivered line's template must have a text ("attachment") in some language.
  */
 export async function throwFirstBrokenLine(trx: Tx, segmentNo: string, deliver: boolean): Promise<void> {
-  const email = deliver ? sql`WHEN l.correspondence_type = 'Email' AND c.email = '' THEN 'email'` : sql``
-  const rule = sql`CASE
-      WHEN l.date IS NULL THEN 'date'
-      WHEN c.no IS NULL THEN 'contact'
-      WHEN l.salesperson_code = '' THEN 'salesperson'
-      WHEN s.code IS NULL THEN 'salespersonMissing'
-      WHEN l.interaction_template_code = '' THEN 'template'
-      WHEN t.code IS NULL THEN 'templateMissing'
-      WHEN l.campaign_no <> '' AND k.no IS NULL THEN 'campaignMissing'
-      ${email}
-    END`
+  const rule = brokenRule({ contact: true, email: deliver })
   const { rows } = await sql<Offender>`
     SELECT l.line_no, l.contact_no, l.salesperson_code, l.interaction_template_code, l.campaign_no, ${rule} AS broken
     FROM segment_lines l
     LEFT JOIN contacts c ON c.no = l.contact_no
-    LEFT JOIN salespeople s ON s.code = l.salesperson_code
-    LEFT JOIN interaction_templates t ON t.code = l.interaction_template_code
-    LEFT JOIN campaigns k ON k.no = l.campaign_no
+    ${CODE_JOINS}
     WHERE l.segment_no = ${segmentNo} AND l.contact_no <> '' AND ${rule} IS NOT NULL
     ORDER BY l.line_no
     LIMIT 1`.execute(trx)
@@ -92,8 +102,8 @@ export interface LineCheck {
 
 /**
  * The checks of Log before anything is written. The rules that read only the line and the small code
- * tables (1, 3–7) are counted in one pass over the lines (`NOT IN` a code table is a hashed lookup on
- * both engines); only when a line breaks one, or with delivery (rule 8 reads the contact's e-mail), does the
+ * tables (1, 3–7) are counted in one pass over the lines (the same `brokenRule`, without the contact);
+ * only when a line breaks one, or with delivery (rule 8 reads the contact's e-mail), does the
  * query of `throwFirstBrokenLine` join every line to its contact to find BC's error. Rule 2 (the contact
  * exists) is left to the caller: the entries are inserted joined to the contacts, so fewer entries than
  * `lines` means a contact is missing, and `throwFirstBrokenLine` then names it, before the transaction
@@ -101,13 +111,9 @@ export interface LineCheck {
  */
 export async function checkLinesForLog(trx: Tx, segmentNo: string, deliver: boolean): Promise<LineCheck> {
   const { rows } = await sql<{ lines: number; broken: number }>`
-    SELECT count(*) AS lines,
-           count(CASE WHEN l.date IS NULL OR l.salesperson_code = '' OR l.interaction_template_code = ''
-                        OR l.salesperson_code NOT IN (SELECT s.code FROM salespeople s)
-                        OR l.interaction_template_code NOT IN (SELECT t.code FROM interaction_templates t)
-                        OR (l.campaign_no <> '' AND l.campaign_no NOT IN (SELECT k.no FROM campaigns k))
-                      THEN 1 END) AS broken
+    SELECT count(*) AS lines, count(${brokenRule({ contact: false, email: false })}) AS broken
     FROM segment_lines l
+    ${CODE_JOINS}
     WHERE l.segment_no = ${segmentNo} AND l.contact_no <> ''`.execute(trx)
   const lines = Number(rows[0].lines)
   if (Number(rows[0].broken) > 0 || deliver) await throwFirstBrokenLine(trx, segmentNo, deliver)
