@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,7 +59,7 @@ describe('SEGMENTA_TRUST_PROXY', () => {
         'segmenta: SEGMENTA_TRUST_PROXY=proxy.local: not an IP address or CIDR range: "proxy.local".',
       )
       expect(r.stdout).toBe('')
-      expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).toBe('')
+      expect(readdirSync(dir)).toEqual([])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
