@@ -112,7 +112,7 @@ export function applyWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB,
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: builders of any table
-type AnySelect = SelectQueryBuilder<any, any, any>
+export type AnySelect = SelectQueryBuilder<any, any, any>
 
 /**
  * Runs a list: one page of rows in order, and the total unless `total=false`. With the total known, a page in

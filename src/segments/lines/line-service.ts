@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import { toApi, toRow } from '../../api/fields.js'
-import { type ListPage, parseListQuery, runList } from '../../api/list-query.js'
+import { type AnySelect, type ListPage, parseListQuery, runList } from '../../api/list-query.js'
 import type { Dialect } from '../../db/connection.js'
 import type { DB, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
@@ -31,21 +31,21 @@ export const EMPTY_SEGMENT_QUESTION = 'Your Segment is now empty.\\Do you want t
 
 const lineKeys = (segmentNo: string, lineNo: number) => ({ 'Segment No.': segmentNo, 'Line No.': lineNo })
 
-/** Adds the contact's name, company name and e-mail to line rows (one query for the whole page). */
-export async function withContacts(db: Tx, rows: Record<string, unknown>[]): Promise<LineApi[]> {
-  const nos = [...new Set(rows.flatMap((r) => [String(r.contact_no), String(r.contact_company_no)]).filter(Boolean))]
-  const contacts = nos.length
-    ? await db.selectFrom('contacts').select(['no', 'name', 'email']).where('no', 'in', nos).execute()
-    : []
-  const byNo = new Map(contacts.map((c) => [c.no, c]))
-  return rows.map((r) =>
-    toApi(SEGMENT_LINE_FIELDS, {
-      ...r,
-      contact_name: byNo.get(String(r.contact_no))?.name ?? '',
-      contact_email: byNo.get(String(r.contact_no))?.email ?? '',
-      contact_company_name: r.contact_company_no ? (byNo.get(String(r.contact_company_no))?.name ?? '') : '',
-    }),
-  )
+/**
+ * Line rows (a query over `segment_lines`) with the contact's name and e-mail and the company's name, blank
+ * where there is none: the lines' own statement joins them, for its rows only.
+ */
+function withNames(db: Tx, lines: AnySelect) {
+  return db
+    .selectFrom(lines.as('t'))
+    .leftJoin('contacts as c', 'c.no', 't.contact_no')
+    .leftJoin('contacts as k', 'k.no', 't.contact_company_no')
+    .selectAll('t')
+    .select([
+      sql<string>`coalesce(c.name, '')`.as('contact_name'),
+      sql<string>`coalesce(c.email, '')`.as('contact_email'),
+      sql<string>`coalesce(k.name, '')`.as('contact_company_name'),
+    ])
 }
 
 /**
@@ -62,20 +62,9 @@ export async function listLines(
 ): Promise<ListPage<LineApi>> {
   const p = parseListQuery(query, SEGMENT_LINE_FIELDS, { dialect, alias: 't', defaultSort: ['lineNo'] })
   const qb = db.selectFrom('segment_lines as t').selectAll('t').where('t.segment_no', '=', segmentNo)
-  const page = await runList(qb, p, (row) => toApi(SEGMENT_LINE_FIELDS, row), {
-    // The names joined to the page's rows only, in the page's statement (a join below OFFSET would look
-    // them up for every line it skips).
-    around: (rows) =>
-      db
-        .selectFrom(rows.as('t'))
-        .leftJoin('contacts as c', 'c.no', 't.contact_no')
-        .leftJoin('contacts as k', 'k.no', 't.contact_company_no')
-        .selectAll('t')
-        .select([
-          sql<string>`coalesce(c.name, '')`.as('contact_name'),
-          sql<string>`coalesce(c.email, '')`.as('contact_email'),
-          sql<string>`coalesce(k.name, '')`.as('contact_company_name'),
-        ]),
+  // The names joined to the page's rows only (a join below OFFSET would look them up for every line it skips).
+  const page = await runList(qb, p, (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row), {
+    around: (rows) => withNames(db, rows),
   })
   if (page.items.length === 0) await getSegment(db, segmentNo)
   return page
@@ -93,8 +82,12 @@ async function loadLine(db: Tx, segmentNo: string, lineNo: number): Promise<Line
 }
 
 export async function getLine(db: Tx, segmentNo: string, lineNo: number): Promise<LineApi> {
-  const [api] = await withContacts(db, [await loadLine(db, segmentNo, lineNo)])
-  return api
+  const line = await withNames(
+    db,
+    db.selectFrom('segment_lines').selectAll().where('segment_no', '=', segmentNo).where('line_no', '=', lineNo),
+  ).executeTakeFirst()
+  if (!line) throw notFound('Segment Line', lineKeys(segmentNo, lineNo))
+  return toApi<LineApi>(SEGMENT_LINE_FIELDS, line)
 }
 
 async function mustExist(db: Tx, table: keyof DB, column: string, value: string, title: string, caption: string) {
