@@ -30,15 +30,25 @@ const and = (conds: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
       ? conds[0]
       : sql<SqlBool>`(${sql.join(conds, sql` AND `)})`
 
-/** `<contact column(s)> IN (SELECT <link column(s)> FROM <table> <alias> WHERE <fields>)` */
+/**
+ * `<contact column(s)> IN (SELECT <link column(s)> FROM <table> <alias> WHERE <fields>)`, or when
+ * `correlated`, `EXISTS (SELECT 1 FROM <table> <alias> WHERE <link column> = <contact column> … AND <fields>)`.
+ * Each pair is [contact column, link column].
+ */
 function linked(
   block: BlockName,
-  contact: RawBuilder<unknown>,
-  link: RawBuilder<unknown>,
+  pairs: [RawBuilder<unknown>, RawBuilder<unknown>][],
   conds: RawBuilder<SqlBool>[],
+  correlated: boolean,
 ) {
   const def = BLOCKS[block]
-  return sql<SqlBool>`${contact} IN (SELECT ${link} FROM ${sql.table(def.table)} ${sql.raw(def.alias)} WHERE ${and(conds)})`
+  const from = sql`${sql.table(def.table)} ${sql.raw(def.alias)}`
+  if (correlated) {
+    const links = pairs.map(([contact, link]) => sql<SqlBool>`${link} = ${contact}`)
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE ${and([...links, ...conds])})`
+  }
+  const list = (cols: RawBuilder<unknown>[]) => (cols.length === 1 ? cols[0] : sql`(${sql.join(cols)})`)
+  return sql<SqlBool>`${list(pairs.map((p) => p[0]))} IN (SELECT ${sql.join(pairs.map((p) => p[1]))} FROM ${from} WHERE ${and(conds)})`
 }
 
 /**
@@ -50,6 +60,11 @@ function linked(
 export interface MatchColumns {
   no: RawBuilder<unknown>
   companyNo: RawBuilder<unknown>
+  /**
+   * Write every block as a correlated `EXISTS` instead of `IN (subquery)`: under `NOT`, PostgreSQL runs
+   * `NOT EXISTS` as an anti-join but tests `NOT (… IN (subquery))` line by line (NOT IN differs on NULLs).
+   */
+  correlated?: boolean
 }
 
 /**
@@ -103,6 +118,7 @@ export function compileMatch(
   const ref = (col: string) => sql.ref(`${c}.${col}`)
   const no = cols?.no ?? ref('no')
   const companyNo = cols?.companyNo ?? ref('company_no')
+  const correlated = cols?.correlated ?? false
   const conds: RawBuilder<SqlBool>[] = []
   const get = (b: BlockName) => (filters[b] && Object.keys(filters[b]!).length ? filters[b]! : undefined)
   const col = (block: BlockName, name: string) => sql.ref(`${BLOCKS[block].alias}.${name}`)
@@ -111,16 +127,16 @@ export function compileMatch(
   if (contact) conds.push(...fieldConditions('contact', contact, dialect, c))
   for (const block of ['profileAnswer', 'mailingGroup', 'jobResponsibility'] as const) {
     const fl = get(block)
-    if (fl) conds.push(linked(block, no, col(block, 'contact_no'), fieldConditions(block, fl, dialect)))
+    if (fl) conds.push(linked(block, [[no, col(block, 'contact_no')]], fieldConditions(block, fl, dialect), correlated))
   }
   const industry = get('industryGroup')
   if (industry)
     conds.push(
       linked(
         'industryGroup',
-        companyNo,
-        col('industryGroup', 'contact_no'),
+        [[companyNo, col('industryGroup', 'contact_no')]],
         fieldConditions('industryGroup', industry, dialect),
+        correlated,
       ),
     )
 
@@ -128,7 +144,12 @@ export function compileMatch(
   const valueEntry = get('valueEntry')
   if (busRel && !valueEntry)
     conds.push(
-      linked('businessRelation', companyNo, sql`cbr.contact_no`, fieldConditions('businessRelation', busRel, dialect)),
+      linked(
+        'businessRelation',
+        [[companyNo, sql`cbr.contact_no`]],
+        fieldConditions('businessRelation', busRel, dialect),
+        correlated,
+      ),
     )
   if (valueEntry) {
     const relConds = [
@@ -137,10 +158,12 @@ export function compileMatch(
     ]
     const veConds = fieldConditions('valueEntry', valueEntry, dialect)
     const veLink = sql<SqlBool>`ve.source_type = cbr.link_to_table AND ve.source_no = cbr.link_no`
-    const anyEntry = linked('businessRelation', companyNo, sql`cbr.contact_no`, [
-      ...relConds,
-      sql<SqlBool>`EXISTS (SELECT 1 FROM value_entries ve WHERE ${veLink} AND ${and(veConds)})`,
-    ])
+    const anyEntry = linked(
+      'businessRelation',
+      [[companyNo, sql`cbr.contact_no`]],
+      [...relConds, sql<SqlBool>`EXISTS (SELECT 1 FROM value_entries ve WHERE ${veLink} AND ${and(veConds)})`],
+      correlated,
+    )
     if (mode === 'remove') conds.push(anyEntry)
     else
       conds.push(sql<SqlBool>`((${ref('type')} = ${'Company'} AND ${anyEntry}) OR (${ref('type')} <> ${'Company'} AND
@@ -154,15 +177,15 @@ export function compileMatch(
     const probe =
       dialect === 'sqlite' && conds.length > 0 && !Object.keys(ile).some((f) => INDEXED_ENTRY_FIELDS.includes(f))
     conds.push(
-      probe
-        ? sql<SqlBool>`EXISTS (SELECT 1 FROM interaction_log_entries ile
-            WHERE ile.contact_no = ${no} AND ile.contact_company_no = ${companyNo} AND ${and(fields)})`
-        : linked(
-            'interactionLogEntry',
-            sql`(${no}, ${companyNo})`,
-            sql`ile.contact_no, ile.contact_company_no`,
-            fields,
-          ),
+      linked(
+        'interactionLogEntry',
+        [
+          [no, sql`ile.contact_no`],
+          [companyNo, sql`ile.contact_company_no`],
+        ],
+        fields,
+        correlated || probe,
+      ),
     )
   }
   return and(conds)

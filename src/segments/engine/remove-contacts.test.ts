@@ -114,6 +114,29 @@ describe.each(dialects)('Reduce and Refine, worked examples of spec §7.3 on %s'
     },
   )
 
+  // A Refine with one block is an anti-join on the line's own columns on PostgreSQL (NOT EXISTS), with
+  // several it goes through the contacts: each block's link (contact no., company no., both) is covered.
+  it.each([
+    [{ profileAnswer: { profileQuestionnaireCode: 'SIZE', lineNo: '20000' } }, ['K1']],
+    [{ mailingGroup: { mailingGroupCode: 'GIFT|NEWS' } }, ['K1', 'P4']],
+    [{ industryGroup: { industryGroupCode: 'RETAIL' } }, ['K1', 'P1', 'P2']],
+    [{ businessRelation: { businessRelationCode: 'CUST' } }, ['K2', 'P3']],
+    [{ valueEntry: { itemNo: '2000' } }, ['K2', 'P3']],
+    [{ interactionLogEntry: { interactionGroupCode: 'MEET' } }, ['P1', 'P3']],
+    [{ interactionLogEntry: { canceled: 'true' } }, ['P4']],
+    [{ industryGroup: { industryGroupCode: 'RETAIL' }, interactionLogEntry: { interactionGroupCode: 'MEET' } }, ['P1']],
+    [{ businessRelation: { businessRelationCode: 'CUST' }, valueEntry: { itemNo: '1000' } }, ['K2', 'P3']],
+  ] as [CriteriaFilters, string[]][])(
+    'Given all six contacts on lines, when refining by %j, then exactly %j stay',
+    async (filters, kept) => {
+      const all = ['K1', 'P1', 'P2', 'K2', 'P3', 'P4']
+      const seg = await segmentWith(all)
+      const r = await run(seg, 'refine', filters)
+      expect((await linesOf(db.kysely, seg)).map(([, c]) => c)).toEqual(kept)
+      expect(r).toEqual({ actionNo: 1, linesRemoved: 6 - kept.length, noOfLines: kept.length })
+    },
+  )
+
   it('Given a segment, when reducing with no filters, then every line goes; refining with none keeps all but records the action', async () => {
     const a = await segmentWith(FULL)
     expect((await run(a, 'reduce', {})).linesRemoved).toBe(5)
