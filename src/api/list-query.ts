@@ -131,11 +131,14 @@ export async function runList<T>(
      * so the sort applies to it again.
      */
     around?: (page: AnySelect) => AnySelect
+    /** The number of rows when no filter applies, where it is stored rather than counted. */
+    unfilteredTotal?: () => Promise<number>
   } = {},
 ): Promise<ListPage<T>> {
   const filtered = applyWhere(qb, p)
   let total: number | null = null
-  if (p.total) {
+  if (p.total && opts.unfilteredTotal && p.where.length === 0) total = await opts.unfilteredTotal()
+  else if (p.total) {
     const c = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst()
     total = Number((c as { n: number } | undefined)?.n ?? 0)
   }

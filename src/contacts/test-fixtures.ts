@@ -1,4 +1,5 @@
 import type { Client, Response, TestApp } from '../test-support/app.js'
+import { insertLineRows } from '../test-support/segment-lines.js'
 import type { ContactDetail } from './contact-fields.js'
 
 /**
@@ -29,10 +30,10 @@ export async function newContact(client: Client, body: Record<string, unknown>):
 export async function putOnSegment(t: TestApp, segmentNo: string, contactNos: string[]): Promise<void> {
   const db = t.db.kysely
   await db.insertInto('segment_headers').values({ no: segmentNo }).execute()
-  await db
-    .insertInto('segment_lines')
-    .values(contactNos.map((c, i) => ({ segment_no: segmentNo, line_no: (i + 1) * 10000, contact_no: c })))
-    .execute()
+  await insertLineRows(
+    db,
+    contactNos.map((c, i) => ({ segment_no: segmentNo, line_no: (i + 1) * 10000, contact_no: c })),
+  )
 }
 
 /** Writes interaction log entries directly (logging is another slice); returns their entry numbers. */

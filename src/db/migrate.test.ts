@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
-import { MIGRATION_NAMES, migrateToLatest } from './migrate.js'
+import { insertLineRows } from '../test-support/segment-lines.js'
+import { MIGRATION_NAMES, migrateTo, migrateToLatest } from './migrate.js'
 
 describe.each(dialects)('migrations on %s', (dialect) => {
   let db: TestDb
@@ -23,7 +24,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
 
   it('stores 64-bit line numbers', async () => {
     await db.kysely.insertInto('segment_headers').values({ no: 'S1' }).execute()
-    await db.kysely.insertInto('segment_lines').values({ segment_no: 'S1', line_no: 3_000_000_000 }).execute()
+    await insertLineRows(db.kysely, [{ segment_no: 'S1', line_no: 3_000_000_000 }])
     const row = await db.kysely.selectFrom('segment_lines').select('line_no').executeTakeFirstOrThrow()
     expect(row.line_no).toBe(3_000_000_000)
   })
@@ -45,5 +46,24 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     expect(rows.map((r) => ({ name: r.name, cols: r.cols.replaceAll(' ', '') }))).toEqual([
       { name: 'interaction_log_entries_by_contact_company', cols: 'contact_no,contact_company_no,date' },
     ])
+  })
+
+  it('counts the lines of existing segments into their headers (007)', async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, '006-interaction-criteria-index')
+      await sql`INSERT INTO segment_headers (no) VALUES ('A'), ('B')`.execute(old.kysely)
+      await sql`INSERT INTO segment_lines (segment_no, line_no) VALUES ('A', 10000), ('A', 20000), ('A', 30000)`.execute(
+        old.kysely,
+      )
+      expect(await migrateToLatest(old)).toEqual(['007-segment-line-count'])
+      const rows = await old.kysely.selectFrom('segment_headers').select(['no', 'no_of_lines']).orderBy('no').execute()
+      expect(rows.map((r) => [r.no, Number(r.no_of_lines)])).toEqual([
+        ['A', 3],
+        ['B', 0],
+      ])
+    } finally {
+      await old.drop()
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely'
 import type { Db, Dialect } from './connection.js'
 import * as m001 from './migrations/001-foundation.js'
 import * as m002 from './migrations/002-segments.js'
@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-delivery.js'
 import * as m004 from './migrations/004-performance.js'
 import * as m005 from './migrations/005-audit.js'
 import * as m006 from './migrations/006-interaction-criteria-index.js'
+import * as m007 from './migrations/007-segment-line-count.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '004-performance': m004,
   '005-audit': m005,
   '006-interaction-criteria-index': m006,
+  '007-segment-line-count': m007,
 }
 
 class BundledProvider implements MigrationProvider {
@@ -30,20 +32,31 @@ class BundledProvider implements MigrationProvider {
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS)
 
-/** Brings the schema up to date; returns the names of the migrations applied now. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
+async function migratorFor(db: Db): Promise<Migrator> {
   // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
   // a database holding several Segmenta schemas (tests, or tenants) must each keep their own.
   const schema =
     db.dialect === 'postgres'
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
       : undefined
-  const migrator = new Migrator({
+  return new Migrator({
     db: db.kysely,
     provider: new BundledProvider(db.dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   })
-  const { error, results } = await migrator.migrateToLatest()
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** Brings the schema up to date; returns the names of the migrations applied now. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  return applied(await (await migratorFor(db)).migrateToLatest())
+}
+
+/** Brings the schema up to the named migration (tests of a migration on the data before it). */
+export async function migrateTo(db: Db, name: string): Promise<string[]> {
+  return applied(await (await migratorFor(db)).migrateTo(name))
 }

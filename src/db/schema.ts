@@ -247,6 +247,8 @@ export interface SegmentHeaderTable {
   subject_default: Text
   no_series: Text
   modified_at: Generated<string>
+  /** No. of Lines, kept by the statements that insert and delete lines (migration 007). */
+  no_of_lines: Generated<number>
 }
 
 export interface SegmentLineTable extends InteractionColumns {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { type Db, type Dialect, openDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrate.js'
+import { lineCountMismatches } from './segment-lines.js'
 
 /**
  * The dialects every SQL test runs on: SQLite always, PostgreSQL when DATABASE_URL is set (CI sets it).
@@ -13,7 +14,11 @@ import { migrateToLatest } from '../db/migrate.js'
 export const dialects: Dialect[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']
 
 export interface TestDb extends Db {
-  /** Drops the scratch schema or file. */
+  /**
+   * Drops the scratch schema or file — after checking that every segment's stored No. of Lines still matches
+   * its lines (migration 007), so every test that changes lines also checks that invariant; it throws after
+   * the drop when one does not.
+   */
   drop(): Promise<void>
 }
 
@@ -57,8 +62,14 @@ export async function createTestDb(dialect: Dialect, opts: { migrate?: boolean }
     async drop() {
       if (dropped) return
       dropped = true
+      // A database the test closed itself, or never migrated, has nothing to check.
+      const mismatches = await lineCountMismatches(db.kysely).catch(() => [])
       await db.close()
       await cleanup()
+      if (mismatches.length > 0)
+        throw new Error(
+          `stored No. of Lines differs from the lines ([segment, stored, counted]): ${JSON.stringify(mismatches)}`,
+        )
     },
   }
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test-support/app.js'
 import { dialects } from '../../test-support/databases.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 import { XLSX_TYPE } from './routes.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
@@ -313,10 +314,9 @@ describe.each(dialects)('contact import on %s', (dialect) => {
 
   it('refuses to move a person who is on a segment to another company', async () => {
     await t.db.kysely.insertInto('segment_headers').values({ no: 'SEG1' }).execute()
-    await t.db.kysely
-      .insertInto('segment_lines')
-      .values({ segment_no: 'SEG1', line_no: 10000, contact_no: 'P2', contact_company_no: 'K1' })
-      .execute()
+    await insertLineRows(t.db.kysely, [
+      { segment_no: 'SEG1', line_no: 10000, contact_no: 'P2', contact_company_no: 'K1' },
+    ])
     try {
       const r = await importCsv('no,type,companyNo', 'P2,Person,CT0002', 'P2X,Person,CT0002')
       expect(r.body).toEqual({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
 import { createTestDb, dialects, type TestDb } from '../../test-support/databases.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 import { addContacts } from './add-contacts.js'
 import { ALL, createSegment, createWorld, linesOf, numbered } from './test-fixtures.js'
 import type { AddOptions, CriteriaFilters } from './types.js'
@@ -124,10 +125,7 @@ describe.each(dialects)('Add Contacts, every option combination on %s', (dialect
     async (_title, filters, matched, opts) => {
       const seg = `B${++seq}`
       await createSegment(db.kysely, seg)
-      await db.kysely
-        .insertInto('segment_lines')
-        .values({ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' })
-        .execute()
+      await insertLineRows(db.kysely, [{ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' }])
       const r = await inTransaction(db.kysely, (trx) => addContacts(trx, dialect, seg, filters, opts, actor))
       const expected = expectedAdd([...matched], opts, ['K1'], ['P2'])
       expect(await linesOf(db.kysely, seg)).toEqual([[10000, 'K1'], ...numbered(expected, 10000)])
@@ -139,10 +137,7 @@ describe.each(dialects)('Add Contacts, every option combination on %s', (dialect
   it('Given P2 excluded, when adding Industry Group = RETAIL without options, then P2 is left out and K1 (existing) too', async () => {
     const seg = 'C1'
     await createSegment(db.kysely, seg)
-    await db.kysely
-      .insertInto('segment_lines')
-      .values({ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' })
-      .execute()
+    await insertLineRows(db.kysely, [{ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' }])
     await inTransaction(db.kysely, (trx) =>
       addContacts(trx, dialect, seg, { industryGroup: { industryGroupCode: 'RETAIL' } }, {}, actor),
     )
@@ -155,10 +150,7 @@ describe.each(dialects)('Add Contacts, every option combination on %s', (dialect
   it('Given P2 excluded, when adding with Ignore Exclusion and Allow Existing Contacts, then K1 is added twice and P2 is in', async () => {
     const seg = 'C2'
     await createSegment(db.kysely, seg)
-    await db.kysely
-      .insertInto('segment_lines')
-      .values({ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' })
-      .execute()
+    await insertLineRows(db.kysely, [{ segment_no: seg, line_no: 10000, contact_no: 'K1', contact_company_no: 'K1' }])
     await inTransaction(db.kysely, (trx) =>
       addContacts(
         trx,

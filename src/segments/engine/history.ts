@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Tx } from '../../db/transaction.js'
-import { affected } from './segment-state.js'
+import { addToLineCount, affected } from './segment-state.js'
 import type { Actor, HistoryEntry } from './types.js'
 
 /** The columns of a segment line below its segment no.; history keeps all of them for a deletion. */
@@ -56,14 +56,16 @@ export function recordDeletions(
 }
 
 /** Deletes the lines that the `Deletion` rows of one action name (one set-based DELETE). */
-export function deleteRecordedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  return affected(
+export async function deleteRecordedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
+  const n = await affected(
     sql`DELETE FROM segment_lines WHERE segment_no = ${segmentNo} AND line_no IN (
           SELECT h.line_no FROM segment_history h
           WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'})`.execute(
       trx,
     ),
   )
+  await addToLineCount(trx, segmentNo, -n)
+  return n
 }
 
 /**
@@ -86,25 +88,29 @@ export function recordInsertions(
 }
 
 /** Puts back the lines an action deleted, with their own values and line nos. */
-export function restoreDeletedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  return affected(
+export async function restoreDeletedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
+  const n = await affected(
     sql`INSERT INTO segment_lines (segment_no, ${cols()})
         SELECT h.segment_no, ${cols('h')} FROM segment_history h
         WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'}`.execute(
       trx,
     ),
   )
+  await addToLineCount(trx, segmentNo, n)
+  return n
 }
 
 /** Removes the lines an action inserted — only those lines, not older lines of the same contact (quirk Q5 fixed). */
-export function deleteInsertedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  return affected(
+export async function deleteInsertedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
+  const n = await affected(
     sql`DELETE FROM segment_lines WHERE segment_no = ${segmentNo} AND line_no IN (
           SELECT h.line_no FROM segment_history h
           WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Insertion'})`.execute(
       trx,
     ),
   )
+  await addToLineCount(trx, segmentNo, -n)
+  return n
 }
 
 /** The segment's history, by action and line (GET /api/segments/{no}/history). */

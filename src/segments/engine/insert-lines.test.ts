@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
 import { createTestDb, dialects, type TestDb } from '../../test-support/databases.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 import { recordAction } from './criteria-log.js'
 import { listHistory } from './history.js'
 import { insertLinesForContacts } from './insert-lines.js'
@@ -20,10 +21,7 @@ describe.each(dialects)('insertLinesForContacts on %s', (dialect) => {
 
   it('inserts one line per row of a select builder, in BC order, after the last line, with history under the action', async () => {
     await createSegment(db.kysely, 'IL1')
-    await db.kysely
-      .insertInto('segment_lines')
-      .values({ segment_no: 'IL1', line_no: 70000, contact_no: 'P4' })
-      .execute()
+    await insertLineRows(db.kysely, [{ segment_no: 'IL1', line_no: 70000, contact_no: 'P4' }])
     const n = await inTransaction(db.kysely, async (trx) => {
       const header = await lockSegment(trx, dialect, 'IL1')
       const actionNo = await recordAction(trx, 'IL1', 'Add Contacts', {}, { allowExistingContacts: true }, actor)

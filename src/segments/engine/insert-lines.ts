@@ -3,7 +3,7 @@ import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { recordInsertions } from './history.js'
 import { lineValues, loadLineContext, typed } from './line-values.js'
-import { affected, LINE_NO_STEP, maxLineNo } from './segment-state.js'
+import { addToLineCount, affected, LINE_NO_STEP, maxLineNo } from './segment-state.js'
 import type { Actor, SegmentHeaderRow } from './types.js'
 
 /**
@@ -103,19 +103,23 @@ export async function insertLines(
   const insert = sql`INSERT INTO segment_lines (segment_no, line_no, contact_no, ${sql.join(values.map(([c]) => sql.ref(c)))})
         SELECT ${typed(dialect, header.no, 'text')}, ${lineNo}, x.no, ${sql.join(values.map(([, v]) => v))}
         ${from}`
+  let inserted: number
   if (dialect === 'postgres') {
     // One statement: the history rows come from the inserted rows (RETURNING) instead of reading the new
-    // lines back by line no. (at 400,000 lines that read costs about as much as writing the history).
-    return affected(
+    // lines back by line no. (at 400,000 lines that read costs about as much as writing the history). One
+    // history row per line, so the rows it reports are the lines inserted.
+    inserted = await affected(
       sql`WITH ${condition?.ctes ? sql`${condition.ctes}, ` : sql``}inserted AS (
             ${insert} RETURNING segment_no, line_no, contact_no, contact_company_no)
           INSERT INTO segment_history (segment_no, action_no, action_taken, username, line_no, contact_no, contact_company_no)
           SELECT segment_no, ${actionNo}, ${'Insertion'}, ${actor.username}, line_no, contact_no, contact_company_no
           FROM inserted`.execute(trx),
     )
+  } else {
+    inserted = await affected(sql`${condition?.ctes ? sql`WITH ${condition.ctes} ` : sql``}${insert}`.execute(trx))
+    if (inserted > 0) await recordInsertions(trx, header.no, actionNo, actor, at ? { lineNo: at.lineNo } : { after })
   }
-  const inserted = await affected(sql`${condition?.ctes ? sql`WITH ${condition.ctes} ` : sql``}${insert}`.execute(trx))
-  if (inserted > 0) await recordInsertions(trx, header.no, actionNo, actor, at ? { lineNo: at.lineNo } : { after })
+  await addToLineCount(trx, header.no, inserted)
   return inserted
 }
 

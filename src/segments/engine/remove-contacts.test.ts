@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
 import { createTestDb, dialects, type TestDb } from '../../test-support/databases.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 import { listHistory } from './history.js'
 import { removeContacts } from './remove-contacts.js'
 import { createSegment, createWorld, linesOf } from './test-fixtures.js'
@@ -22,11 +23,15 @@ describe.each(dialects)('Reduce and Refine, worked examples of spec §7.3 on %s'
     const seg = `R${++seq}`
     await createSegment(db.kysely, seg)
     const company: Record<string, string> = { K1: 'K1', P1: 'K1', P2: 'K1', K2: 'K2', P3: 'K2', P4: '' }
-    for (const [i, c] of contacts.entries())
-      await db.kysely
-        .insertInto('segment_lines')
-        .values({ segment_no: seg, line_no: (i + 1) * 10000, contact_no: c, contact_company_no: company[c] })
-        .execute()
+    await insertLineRows(
+      db.kysely,
+      contacts.map((c, i) => ({
+        segment_no: seg,
+        line_no: (i + 1) * 10000,
+        contact_no: c,
+        contact_company_no: company[c],
+      })),
+    )
     return seg
   }
   const run = async (seg: string, kind: 'reduce' | 'refine', filters: CriteriaFilters, opts: RemoveOptions = {}) =>

@@ -27,14 +27,24 @@ export async function getSegment(db: Tx, segmentNo: string): Promise<SegmentHead
   return header
 }
 
-/** No. of Lines (BC FlowField). */
+/** No. of Lines (BC FlowField), as stored on the header (migration 007); 0 for a segment that does not exist. */
 export async function countLines(db: Tx, segmentNo: string): Promise<number> {
-  const r = await db
-    .selectFrom('segment_lines')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('segment_no', '=', segmentNo)
-    .executeTakeFirstOrThrow()
-  return Number(r.n)
+  const r = await db.selectFrom('segment_headers').select('no_of_lines').where('no', '=', segmentNo).executeTakeFirst()
+  return Number(r?.no_of_lines ?? 0)
+}
+
+/**
+ * Adds the lines a statement inserted (or, negative, deleted) to the header's No. of Lines. Every statement
+ * that inserts or deletes lines calls it in the same transaction, under the segment's lock (`lockSegment`);
+ * `no_of_lines + n` is evaluated on the locked row, so concurrent steps cannot lose a change.
+ */
+export async function addToLineCount(db: Tx, segmentNo: string, lines: number): Promise<void> {
+  if (lines === 0) return
+  await db
+    .updateTable('segment_headers')
+    .set({ no_of_lines: sql`no_of_lines + ${lines}` })
+    .where('no', '=', segmentNo)
+    .execute()
 }
 
 /** No. of Criteria Actions (BC FlowField: count of action rows). */

@@ -202,9 +202,9 @@ async function refreshFromTemplate(trx: Tx, h: HeaderRow): Promise<void> {
   if (t?.campaign_no) h.campaign_no = t.campaign_no
 }
 
-/** Writes the header's stored columns (FlowFields are not columns). */
+/** Writes the header's stored columns (FlowFields are not columns; No. of Lines is the lines' to keep). */
 export async function storeHeader(trx: Tx, h: HeaderRow): Promise<void> {
-  const { no, modified_at: _modified, ...values } = h
+  const { no, modified_at: _modified, no_of_lines: _lines, ...values } = h
   await trx
     .updateTable('segment_headers')
     .set({ ...values, modified_at: new Date().toISOString() })

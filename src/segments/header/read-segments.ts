@@ -9,10 +9,12 @@ import { COMPUTED_FIELDS, SEGMENT_FIELDS, SEGMENT_TABLE, type Segment } from './
 
 const COMPUTED_NAMES = new Set(COMPUTED_FIELDS.map((f) => f.name))
 
-/** The FlowFields of the header aliased `t`, as correlated subqueries. */
+/**
+ * The FlowFields of the header aliased `t`, as correlated subqueries; No. of Lines is a column of the header
+ * (kept by the line statements, migration 007).
+ */
 function flowFields(ref: Expression<string>) {
   return [
-    sql<number>`(select count(*) from segment_lines l where l.segment_no = ${ref})`.as('no_of_lines'),
     sql<number>`(select count(*) from segment_criteria_actions a where a.segment_no = ${ref})`.as(
       'no_of_criteria_actions',
     ),
@@ -24,8 +26,8 @@ function flowFields(ref: Expression<string>) {
 }
 
 /**
- * One segment with its FlowFields: the header row, and one aggregate over its lines
- * (`select count(*), sum(cost_lcy), sum(duration_min), (select count(*) from segment_criteria_actions …)`).
+ * One segment with its FlowFields: the header row (with No. of Lines), and one aggregate over its lines
+ * (`select sum(cost_lcy), sum(duration_min), (select count(*) from segment_criteria_actions …)`).
  */
 export async function readSegment(db: Tx, no: string): Promise<Segment> {
   const header = await db.selectFrom('segment_headers').selectAll().where('no', '=', no).executeTakeFirst()
@@ -33,7 +35,6 @@ export async function readSegment(db: Tx, no: string): Promise<Segment> {
   const agg = await db
     .selectFrom('segment_lines')
     .select([
-      sql<number>`count(*)`.as('no_of_lines'),
       sql<number>`coalesce(sum(cost_lcy), 0)`.as('cost_lcy'),
       sql<number>`coalesce(sum(duration_min), 0)`.as('duration_min'),
       sql<number>`(select count(*) from segment_criteria_actions a where a.segment_no = ${no})`.as(

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { DB, SegmentLineTable } from '../../db/schema.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 
 /**
  * Test data for the segment header, saved criteria and export tests (inserted directly: these tests do
@@ -109,9 +110,8 @@ export async function insertHeader(
 
 /** Inserts lines one by one (SQLite writes NULL for columns a multi-row insert leaves out). */
 export async function insertLines(db: Kysely<DB>, segmentNo: string, lines: LineValues[]): Promise<void> {
-  for (const l of lines)
-    await db
-      .insertInto('segment_lines')
-      .values({ segment_no: segmentNo, ...l })
-      .execute()
+  await insertLineRows(
+    db,
+    lines.map((l) => ({ segment_no: segmentNo, ...l })),
+  )
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test-support/app.js'
 import { dialects } from '../../test-support/databases.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 import { createSegment, createWorld } from '../engine/test-fixtures.js'
 
 describe.each(dialects)('Segment lines API on %s', (dialect) => {
@@ -286,10 +287,9 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
 
   it('Given the only line and no criteria action, when deleting, then nothing is asked', async () => {
     await createSegment(t.db.kysely, 'LQ3')
-    await t.db.kysely
-      .insertInto('segment_lines')
-      .values({ segment_no: 'LQ3', line_no: 10000, contact_no: 'K2', contact_company_no: 'K2' })
-      .execute()
+    await insertLineRows(t.db.kysely, [
+      { segment_no: 'LQ3', line_no: 10000, contact_no: 'K2', contact_company_no: 'K2' },
+    ])
     expect((await t.marketer.del('/api/segments/LQ3/lines/10000')).status).toBe(204)
     expect(await criteria('LQ3')).toHaveLength(1)
   })

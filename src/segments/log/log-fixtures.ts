@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { DB, SegmentHeaderTable, SegmentLineTable } from '../../db/schema.js'
+import { insertLineRows } from '../../test-support/segment-lines.js'
 
 /**
  * Test data for logging, delivery and campaigns (inserted directly, independent of the contacts and
@@ -210,11 +211,10 @@ export async function makeSegment(
       ...header,
     })
     .execute()
-  for (const l of lines)
-    await db
-      .insertInto('segment_lines')
-      .values({ segment_no: no, ...l })
-      .execute()
+  await insertLineRows(
+    db,
+    lines.map((l) => ({ segment_no: no, ...l })),
+  )
 }
 
 /** Every row of the tables a log writes or deletes, for "nothing changed" comparisons. */

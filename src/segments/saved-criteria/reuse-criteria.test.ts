@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
 import { createTestApp, type TestApp } from '../../test-support/app.js'
 import { dialects } from '../../test-support/databases.js'
+import { deleteLineRows } from '../../test-support/segment-lines.js'
 import { addContacts, listCriteria, removeContacts } from '../engine/index.js'
 import { insertHeader, seedSegmentData } from '../header/test-fixtures.js'
 
@@ -104,7 +105,7 @@ describe.each(dialects)('reusing saved segment criteria on %s', (dialect) => {
   it("evaluates the saved filters against today's data", async () => {
     // When Carl Clay (K2) becomes CEO, the Refine keeps K2's lines as well
     await t.db.kysely.updateTable('contacts').set({ job_title: 'CEO' }).where('no', '=', 'P3').execute()
-    await t.db.kysely.deleteFrom('segment_lines').where('segment_no', '=', 'REUSE').execute()
+    await deleteLineRows(t.db.kysely, 'REUSE')
     await t.db.kysely.deleteFrom('segment_criteria_actions').where('segment_no', '=', 'REUSE').execute()
     await t.db.kysely.deleteFrom('segment_history').where('segment_no', '=', 'REUSE').execute()
     const r = await t.marketer.post('/api/segments/REUSE/reuse-criteria', { code: 'STEPS' })

@@ -2,7 +2,14 @@ import { sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { confirmationRequired, ruleViolation } from '../../errors.js'
-import { type Actor, addContacts, type CriteriaFilters, lockSegment, removeContacts } from '../engine/index.js'
+import {
+  type Actor,
+  addContacts,
+  type CriteriaFilters,
+  countLines,
+  lockSegment,
+  removeContacts,
+} from '../engine/index.js'
 import { SAVED_CRITERIA_TABLE } from './saved-criteria.js'
 
 /**
@@ -83,13 +90,5 @@ export async function reuseCriteria(
       noOfLines = r.noOfLines
     }
   }
-  if (noOfLines === undefined) {
-    const c = await trx
-      .selectFrom('segment_lines')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('segment_no', '=', segmentNo)
-      .executeTakeFirstOrThrow()
-    noOfLines = Number(c.n)
-  }
-  return { actionsApplied: actions.length, noOfLines }
+  return { actionsApplied: actions.length, noOfLines: noOfLines ?? (await countLines(trx, segmentNo)) }
 }
