@@ -76,8 +76,16 @@ const actionCols = sql.raw(
   'action_no, action, filters, allow_existing_contacts, expand_companies, allow_related_companies, ignore_exclusion, entire_companies, username',
 )
 
-/** Lines, history and criteria actions of two segments are the same. */
+/** Lines, history and criteria actions of two segments are the same, and each header counts its lines. */
 async function sameSegments(db: Db, p: string, r: string): Promise<void> {
+  for (const seg of [p, r]) {
+    const c = await sql<{ stored: number; counted: number }>`SELECT h.no_of_lines AS stored,
+        (SELECT count(*) FROM segment_lines l WHERE l.segment_no = h.no) AS counted
+        FROM segment_headers h WHERE h.no = ${seg}`.execute(db.kysely)
+    const { stored, counted } = c.rows[0]
+    if (Number(stored) !== Number(counted))
+      throw new Mismatch(`${seg}: the header's No. of Lines is ${stored}, its lines ${counted}`)
+  }
   await sameRows(
     db,
     'segment lines',
@@ -115,6 +123,7 @@ async function emptySegment(db: Db, no: string): Promise<void> {
   await inTransaction(db.kysely, async (trx) => {
     for (const t of ['segment_lines', 'segment_history', 'segment_criteria_actions'] as const)
       await trx.deleteFrom(t).where('segment_no', '=', no).execute()
+    await trx.updateTable('segment_headers').set({ no_of_lines: 0 }).where('no', '=', no).execute()
   })
   await settle(db)
 }

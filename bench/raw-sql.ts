@@ -88,6 +88,9 @@ export function rawSql(dialect: Dialect, date: string) {
         FROM segment_criteria_actions WHERE segment_no = ${seg}`
   const lastAction = (seg: string) =>
     sql`(SELECT max(action_no) FROM segment_criteria_actions WHERE segment_no = ${seg})`
+  /** The header's stored No. of Lines follows the lines a statement inserted or (negative) deleted. */
+  const countLines = (seg: string, n: number) =>
+    sql`UPDATE segment_headers SET no_of_lines = no_of_lines + ${n} WHERE no = ${seg}`
 
   /**
    * Not on the segment yet: SQLite reads the segment's contacts once into a list; PostgreSQL anti-joins (its
@@ -112,13 +115,16 @@ export function rawSql(dialect: Dialect, date: string) {
           AND c.exclude_from_segment = 0
           AND ${notOnSegment(seg)}`
     // PostgreSQL: one statement, the history from the inserted rows.
-    if (pg)
-      return run(
+    if (pg) {
+      const inserted = await run(
         db,
         sql`WITH inserted AS (${insert} RETURNING line_no, contact_no, contact_company_no)
             INSERT INTO segment_history (segment_no, action_no, line_no, action_taken, username, contact_no, contact_company_no)
             SELECT ${seg}, ${lastAction(seg)}, line_no, 'Insertion', ${USER}, contact_no, contact_company_no FROM inserted`,
       )
+      await run(db, countLines(seg, inserted))
+      return inserted
+    }
     const inserted = await run(db, insert)
     await run(
       db,
@@ -126,6 +132,7 @@ export function rawSql(dialect: Dialect, date: string) {
           SELECT l.segment_no, ${lastAction(seg)}, l.line_no, 'Insertion', ${USER}, l.contact_no, l.contact_company_no
           FROM segment_lines l WHERE l.segment_no = ${seg} AND l.line_no > ${after}`,
     )
+    await run(db, countLines(seg, inserted))
     return inserted
   }
 
@@ -146,12 +153,14 @@ export function rawSql(dialect: Dialect, date: string) {
           SELECT l.segment_no, ${lastAction(seg)}, 'Deletion', ${USER}, ${prefixed('l', allLineColumnList)}
           FROM segment_lines l WHERE l.segment_no = ${seg} AND ${keep ? sql`NOT ` : sql``}${matches}`,
     )
-    return run(
+    const removed = await run(
       db,
       sql`DELETE FROM segment_lines WHERE segment_no = ${seg} AND line_no IN (
             SELECT line_no FROM segment_history
             WHERE segment_no = ${seg} AND action_no = ${lastAction(seg)} AND action_taken = 'Deletion')`,
     )
+    await run(db, countLines(seg, -removed))
+    return removed
   }
 
   return {
@@ -225,7 +234,7 @@ export function rawSql(dialect: Dialect, date: string) {
         db,
         sql`SELECT max(action_no) AS n FROM segment_criteria_actions WHERE segment_no = ${seg}`,
       )
-      await run(
+      const removed = await run(
         db,
         sql`DELETE FROM segment_lines WHERE segment_no = ${seg} AND line_no IN (
               SELECT line_no FROM segment_history
@@ -237,6 +246,7 @@ export function rawSql(dialect: Dialect, date: string) {
             SELECT segment_no, ${allLineColumns} FROM segment_history
             WHERE segment_no = ${seg} AND action_no = ${last} AND action_taken = 'Deletion'`,
       )
+      await run(db, countLines(seg, restored - removed))
       await run(db, sql`DELETE FROM segment_history WHERE segment_no = ${seg} AND action_no = ${last}`)
       await run(db, sql`DELETE FROM segment_criteria_actions WHERE segment_no = ${seg} AND action_no = ${last}`)
       return restored
@@ -287,7 +297,10 @@ export function rawSql(dialect: Dialect, date: string) {
       return logged
     },
 
-    /** lines-page: 50 lines from an offset with the contact's name, e-mail and company name, and the total. */
+    /**
+     * lines-page: 50 lines from an offset with the contact's name, e-mail and company name, and the total
+     * (the header's stored No. of Lines).
+     */
     linesPage: async (db: Tx, seg: string, offset: number) => {
       const { rows } = await sql<Record<string, unknown>>`
           SELECT l.*, COALESCE(c.name, '') AS contact_name, COALESCE(c.email, '') AS contact_email,
@@ -296,7 +309,7 @@ export function rawSql(dialect: Dialect, date: string) {
           LEFT JOIN contacts c ON c.no = l.contact_no
           LEFT JOIN contacts k ON k.no = l.contact_company_no
           ORDER BY l.line_no`.execute(db)
-      const total = await one(db, sql`SELECT count(*) AS n FROM segment_lines WHERE segment_no = ${seg}`)
+      const total = await one(db, sql`SELECT no_of_lines AS n FROM segment_headers WHERE no = ${seg}`)
       return { rows, total }
     },
 
