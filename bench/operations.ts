@@ -16,6 +16,7 @@ import { workDate } from '../src/segments/header/create-segment.js'
 import { listLines } from '../src/segments/lines/line-service.js'
 import { logSegment } from '../src/segments/log/log-segment.js'
 import { inSegmentAction } from '../src/segments/segment-action.js'
+import { lineCountMismatches } from '../src/test-support/segment-lines.js'
 import { AS_OF } from './generate.js'
 import { HEADER, rawSql, USER } from './raw-sql.js'
 
@@ -78,14 +79,8 @@ const actionCols = sql.raw(
 
 /** Lines, history and criteria actions of two segments are the same, and each header counts its lines. */
 async function sameSegments(db: Db, p: string, r: string): Promise<void> {
-  for (const seg of [p, r]) {
-    const c = await sql<{ stored: number; counted: number }>`SELECT h.no_of_lines AS stored,
-        (SELECT count(*) FROM segment_lines l WHERE l.segment_no = h.no) AS counted
-        FROM segment_headers h WHERE h.no = ${seg}`.execute(db.kysely)
-    const { stored, counted } = c.rows[0]
-    if (Number(stored) !== Number(counted))
-      throw new Mismatch(`${seg}: the header's No. of Lines is ${stored}, its lines ${counted}`)
-  }
+  const [wrong] = await lineCountMismatches(db.kysely, [p, r])
+  if (wrong) throw new Mismatch(`${wrong[0]}: the header's No. of Lines is ${wrong[1]}, its lines ${wrong[2]}`)
   await sameRows(
     db,
     'segment lines',

@@ -89,7 +89,7 @@ export function rawSql(dialect: Dialect, date: string) {
   const lastAction = (seg: string) =>
     sql`(SELECT max(action_no) FROM segment_criteria_actions WHERE segment_no = ${seg})`
   /** The header's stored No. of Lines follows the lines a statement inserted or (negative) deleted. */
-  const countLines = (seg: string, n: number) =>
+  const addToLineCount = (seg: string, n: number) =>
     sql`UPDATE segment_headers SET no_of_lines = no_of_lines + ${n} WHERE no = ${seg}`
 
   /**
@@ -122,7 +122,7 @@ export function rawSql(dialect: Dialect, date: string) {
             INSERT INTO segment_history (segment_no, action_no, line_no, action_taken, username, contact_no, contact_company_no)
             SELECT ${seg}, ${lastAction(seg)}, line_no, 'Insertion', ${USER}, contact_no, contact_company_no FROM inserted`,
       )
-      await run(db, countLines(seg, inserted))
+      await run(db, addToLineCount(seg, inserted))
       return inserted
     }
     const inserted = await run(db, insert)
@@ -132,7 +132,7 @@ export function rawSql(dialect: Dialect, date: string) {
           SELECT l.segment_no, ${lastAction(seg)}, l.line_no, 'Insertion', ${USER}, l.contact_no, l.contact_company_no
           FROM segment_lines l WHERE l.segment_no = ${seg} AND l.line_no > ${after}`,
     )
-    await run(db, countLines(seg, inserted))
+    await run(db, addToLineCount(seg, inserted))
     return inserted
   }
 
@@ -159,7 +159,7 @@ export function rawSql(dialect: Dialect, date: string) {
             SELECT line_no FROM segment_history
             WHERE segment_no = ${seg} AND action_no = ${lastAction(seg)} AND action_taken = 'Deletion')`,
     )
-    await run(db, countLines(seg, -removed))
+    await run(db, addToLineCount(seg, -removed))
     return removed
   }
 
@@ -246,7 +246,7 @@ export function rawSql(dialect: Dialect, date: string) {
             SELECT segment_no, ${allLineColumns} FROM segment_history
             WHERE segment_no = ${seg} AND action_no = ${last} AND action_taken = 'Deletion'`,
       )
-      await run(db, countLines(seg, restored - removed))
+      await run(db, addToLineCount(seg, restored - removed))
       await run(db, sql`DELETE FROM segment_history WHERE segment_no = ${seg} AND action_no = ${last}`)
       await run(db, sql`DELETE FROM segment_criteria_actions WHERE segment_no = ${seg} AND action_no = ${last}`)
       return restored

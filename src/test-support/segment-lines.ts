@@ -22,11 +22,15 @@ export async function deleteLineRows(db: Kysely<DB>, segmentNo: string): Promise
   await db.updateTable('segment_headers').set({ no_of_lines: 0 }).where('no', '=', segmentNo).execute()
 }
 
-/** The segments whose stored No. of Lines differs from their lines: `[no, stored, counted]`. */
-export async function lineCountMismatches(db: Kysely<DB>): Promise<[string, number, number][]> {
+/**
+ * The segments whose stored No. of Lines differs from their lines: `[no, stored, counted]`; of every segment,
+ * or of those named.
+ */
+export async function lineCountMismatches(db: Kysely<DB>, segments?: string[]): Promise<[string, number, number][]> {
+  const only = segments ? sql`WHERE h.no IN (${sql.join(segments)})` : sql``
   const { rows } = await sql<{ no: string; stored: number; counted: number }>`
       SELECT h.no, h.no_of_lines AS stored, (SELECT count(*) FROM segment_lines l WHERE l.segment_no = h.no) AS counted
-      FROM segment_headers h`.execute(db)
+      FROM segment_headers h ${only}`.execute(db)
   return rows
     .filter((r) => Number(r.stored) !== Number(r.counted))
     .map((r) => [r.no, Number(r.stored), Number(r.counted)])
