@@ -129,6 +129,8 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
     expect(page.body).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ lineNo: 10000 }] })
     const f = await t.viewer.get('/api/segments/LS1/lines?filter[contactNo]=P1&filter[lineNo]=>10000')
     expect(f.body.items.map((l: { lineNo: number }) => l.lineNo)).toEqual([20000])
+    // With a filter the total is counted, not the segment's stored No. of Lines (3).
+    expect(f.body.total).toBe(1)
     expect((await t.viewer.get('/api/segments/LS1/lines?filter[contactName]=Anna')).status).toBe(400)
     expect((await t.viewer.get('/api/segments/LS1/lines?filter[lineNo]=abc')).status).toBe(400)
     const one = await t.viewer.get('/api/segments/LS1/lines/5000')
