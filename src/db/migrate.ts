@@ -1,4 +1,13 @@
-import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely'
+import {
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+  type TableMetadata,
+} from 'kysely'
 import type { Db, Dialect } from './connection.js'
 import * as m001 from './migrations/001-foundation.js'
 import * as m002 from './migrations/002-segments.js'
@@ -40,9 +49,39 @@ async function migratorFor(db: Db): Promise<Migrator> {
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
       : undefined
   return new Migrator({
-    db: db.kysely,
+    db: schema ? withSchemaIntrospection(db.kysely, schema) : db.kysely,
     provider: new BundledProvider(db.dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
+  })
+}
+
+/**
+ * The Kysely instance with an introspector that sees only `schema`. The migrator asks the introspector whether
+ * its bookkeeping tables exist, and Kysely's PostgreSQL introspector reads every column of every schema,
+ * calling has_schema_privilege() and pg_get_serial_sequence() on each: a schema or table that another session
+ * drops meanwhile (another tenant, a test running beside) fails the migration with "schema … does not exist".
+ * The migrator needs table names only, so this reads pg_class of the one schema.
+ */
+export function withSchemaIntrospection<T>(kysely: Kysely<T>, schema: string): Kysely<T> {
+  const introspector: DatabaseIntrospector = {
+    getSchemas: async () => [{ name: schema }],
+    getTables: async () => {
+      const { rows } = await sql<{ name: string; kind: string }>`
+        select c.relname as name, c.relkind as kind
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v')`.execute(kysely)
+      // Columns are left out: the migrator reads only the names.
+      return rows.map((r): TableMetadata => ({ name: r.name, schema, isView: r.kind === 'v', columns: [] }))
+    },
+    getMetadata: async () => ({ tables: await introspector.getTables() }),
+  }
+  return new Proxy(kysely, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspector
+      const value = Reflect.get(target, prop, target)
+      // Kysely's methods use private fields, so they must run on the real instance.
+      return typeof value === 'function' ? value.bind(target) : value
+    },
   })
 }
 
