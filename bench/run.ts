@@ -72,9 +72,9 @@ const load = () =>
 
 /**
  * Warm-up (both sides, then the row check), then `runs` timed runs per side, alternating which goes first.
- * A read that takes milliseconds is timed as a batch — as many repetitions as fill about 200 ms, divided by
- * their number — so a run's time is not one clock reading, a scheduler tick or a garbage collection; it is
- * warmed up by untimed batches first.
+ * A read that takes milliseconds is timed as a batch — as many calls as fill about 200 ms, the two sides'
+ * calls interleaved, each side's time divided by their number — so a run's time is not one clock reading, a
+ * scheduler tick or a garbage collection; it is warmed up by untimed batches first.
  */
 async function measure(op: Operation): Promise<Result & { checkPeakRssMb: number }> {
   resetPeakRss()
@@ -107,11 +107,27 @@ async function measure(op: Operation): Promise<Result & { checkPeakRssMb: number
   const times = { product: [] as number[], raw: [] as number[] }
   let rows = p0
   for (let i = 0; i < runs; i++) {
+    if (batch > 1) {
+      // A batch interleaves the two sides call by call, each call timed alone: on a shared machine the CPU's
+      // speed drifts over a 200 ms batch (steal time), and timing one side's batch after the other's charged
+      // that drift to whichever side ran in the slower stretch.
+      const sum = { product: 0, raw: 0 }
+      for (let b = 0; b < batch; b++) {
+        for (const side of (i + b) % 2 === 0 ? (['product', 'raw'] as const) : (['raw', 'product'] as const)) {
+          t = performance.now()
+          const n = await op[side]()
+          sum[side] += performance.now() - t
+          if (side === 'product') rows = n
+        }
+      }
+      times.product.push(sum.product / batch)
+      times.raw.push(sum.raw / batch)
+      continue
+    }
     for (const side of i % 2 === 0 ? (['product', 'raw'] as const) : (['raw', 'product'] as const)) {
       t = performance.now()
-      let n = 0
-      for (let b = 0; b < batch; b++) n = await op[side]()
-      times[side].push((performance.now() - t) / batch)
+      const n = await op[side]()
+      times[side].push(performance.now() - t)
       if (side === 'product') rows = n
       await (side === 'product' ? op.resetProduct?.() : op.resetRaw?.())
     }
