@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
+import { reusableStatement } from '../../db/reusable-statements.js'
 import type { Tx } from '../../db/transaction.js'
 import { notFound } from '../../errors.js'
 import type { SegmentHeaderRow } from './types.js'
@@ -29,7 +30,14 @@ export async function getSegment(db: Tx, segmentNo: string): Promise<SegmentHead
 
 /** No. of Lines (BC FlowField), as stored on the header (migration 007); 0 for a segment that does not exist. */
 export async function countLines(db: Tx, segmentNo: string): Promise<number> {
-  const r = await db.selectFrom('segment_headers').select('no_of_lines').where('no', '=', segmentNo).executeTakeFirst()
+  // Compiled once (`reusableStatement`): every page of lines reads it.
+  const statement = reusableStatement(db, 'segment no. of lines', [segmentNo], ([no]) =>
+    db
+      .selectFrom('segment_headers')
+      .select('no_of_lines')
+      .where('no', '=', no as string),
+  )
+  const r = (await db.executeQuery(statement)).rows[0] as { no_of_lines: number | string } | undefined
   return Number(r?.no_of_lines ?? 0)
 }
 

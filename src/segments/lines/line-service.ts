@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import { toApi, toRow } from '../../api/fields.js'
-import { type AnySelect, type ListPage, parseListQuery, runList } from '../../api/list-query.js'
+import { type AnySelect, type ListPage, type ListStatement, parseListQuery, runList } from '../../api/list-query.js'
 import type { Dialect } from '../../db/connection.js'
 import type { DB, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
@@ -62,9 +62,18 @@ export async function listLines(
   query: Record<string, unknown>,
 ): Promise<ListPage<LineApi>> {
   const p = parseListQuery(query, SEGMENT_LINE_FIELDS, { dialect, alias: 't', defaultSort: ['lineNo'] })
-  const qb = db.selectFrom('segment_lines as t').selectAll('t').where('t.segment_no', '=', segmentNo)
+  const lines: ListStatement = {
+    db,
+    key: 'segment lines with names',
+    values: [segmentNo],
+    build: ([no]) =>
+      db
+        .selectFrom('segment_lines as t')
+        .selectAll('t')
+        .where('t.segment_no', '=', no as string),
+  }
   // The names joined to the page's rows only (a join below OFFSET would look them up for every line it skips).
-  const page = await runList(qb, p, (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row), {
+  const page = await runList(lines, p, (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row), {
     around: (rows) => withNames(db, rows),
     unfilteredTotal: () => countLines(db, segmentNo),
   })

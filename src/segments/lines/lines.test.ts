@@ -142,6 +142,33 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
     ])
   })
 
+  it('Given two segments, when their pages are read in turn, from the start and from the end, then each shows its own lines', async () => {
+    const db = t.db.kysely
+    await createSegment(db, 'PG-A')
+    await createSegment(db, 'PG-B')
+    const lines = (seg: string, n: number, contact: string) =>
+      Array.from({ length: n }, (_, i) => ({ segment_no: seg, line_no: (i + 1) * 10, contact_no: contact }))
+    await insertLineRows(db, [...lines('PG-A', 7, 'P1'), ...lines('PG-B', 4, 'P2')])
+    const page = async (seg: string, query: string) => {
+      const r = await t.viewer.get(`/api/segments/${seg}/lines?${query}`)
+      return [
+        r.body.total,
+        r.body.items.map((l: { lineNo: number; contactName: string }) => `${l.lineNo} ${l.contactName}`),
+      ]
+    }
+    expect(await page('PG-A', 'limit=2')).toEqual([7, ['10 Anna Buyer', '20 Anna Buyer']])
+    expect(await page('PG-B', 'limit=2')).toEqual([4, ['10 Bob Seller', '20 Bob Seller']])
+    // Past the middle a page is read from the end.
+    expect(await page('PG-A', 'limit=2&offset=5')).toEqual([7, ['60 Anna Buyer', '70 Anna Buyer']])
+    expect(await page('PG-B', 'limit=2&offset=3')).toEqual([4, ['40 Bob Seller']])
+    expect(await page('PG-A', 'limit=3&offset=4&sort=-lineNo')).toEqual([
+      7,
+      ['30 Anna Buyer', '20 Anna Buyer', '10 Anna Buyer'],
+    ])
+    expect(await page('PG-B', 'limit=2&offset=1&sort=-lineNo')).toEqual([4, ['30 Bob Seller', '20 Bob Seller']])
+    expect(await page('PG-A', 'limit=2&offset=7')).toEqual([7, []])
+  })
+
   it('Given a line, when a field other than the contact changes, then it is a plain update without criteria', async () => {
     const r = await t.marketer.patch('/api/segments/LS1/lines/10000', {
       description: 'Call',
