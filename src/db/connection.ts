@@ -9,6 +9,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   type SqliteDialectConfig,
+  sql,
 } from 'kysely'
 import pg from 'pg'
 import { registerSqliteFunctions } from '../filters/index.js'
@@ -122,4 +123,9 @@ export function openDb(url: string, opts: OpenOptions = {}): Db {
   })
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { kysely, dialect, url, close: () => kysely.destroy() }
+}
+
+/** PostgreSQL: the schema a connection works in (its search path's first), e.g. a test's scratch schema. */
+export async function currentSchema(kysely: Kysely<DB>): Promise<string> {
+  return (await sql<{ s: string }>`select current_schema() as s`.execute(kysely)).rows[0].s
 }

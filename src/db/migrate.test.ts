@@ -3,6 +3,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
 import { insertLineRows } from '../test-support/segment-lines.js'
+import { currentSchema } from './connection.js'
 import { MIGRATION_NAMES, migrateTo, migrateToLatest, withSchemaIntrospection } from './migrate.js'
 
 describe.each(dialects)('migrations on %s', (dialect) => {
@@ -75,7 +76,7 @@ describe.runIf(dialects.includes('postgres'))('the migrator on a PostgreSQL data
     const other = await createTestDb('postgres', { migrate: false })
     try {
       await sql`CREATE TABLE only_in_other (id integer)`.execute(other.kysely)
-      const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(own.kysely)).rows[0].s
+      const schema = await currentSchema(own.kysely)
       const expected = (
         await sql<{ t: string }>`SELECT tablename AS t FROM pg_tables WHERE schemaname = ${schema}`.execute(own.kysely)
       ).rows
@@ -84,7 +85,7 @@ describe.runIf(dialects.includes('postgres'))('the migrator on a PostgreSQL data
       const tables = await withSchemaIntrospection(own.kysely, schema).introspection.getTables()
       expect(tables.map((t) => t.name).sort()).toEqual(expected)
       expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['kysely_migration', 'segment_headers']))
-      expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schema]))
+      expect(tables.map((t) => t.name)).not.toContain('only_in_other')
       // The migrator found its table through it: nothing left to apply.
       expect(await migrateToLatest(own)).toEqual([])
     } finally {

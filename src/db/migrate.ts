@@ -8,7 +8,7 @@ import {
   sql,
   type TableMetadata,
 } from 'kysely'
-import type { Db, Dialect } from './connection.js'
+import { currentSchema, type Db, type Dialect } from './connection.js'
 import * as m001 from './migrations/001-foundation.js'
 import * as m002 from './migrations/002-segments.js'
 import * as m003 from './migrations/003-delivery.js'
@@ -44,10 +44,7 @@ export const MIGRATION_NAMES = Object.keys(MIGRATIONS)
 async function migratorFor(db: Db): Promise<Migrator> {
   // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
   // a database holding several Segmenta schemas (tests, or tenants) must each keep their own.
-  const schema =
-    db.dialect === 'postgres'
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
-      : undefined
+  const schema = db.dialect === 'postgres' ? await currentSchema(db.kysely) : undefined
   return new Migrator({
     db: schema ? withSchemaIntrospection(db.kysely, schema) : db.kysely,
     provider: new BundledProvider(db.dialect),

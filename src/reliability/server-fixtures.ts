@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sql } from 'kysely'
-import type { Db } from '../db/connection.js'
+import { currentSchema, type Db } from '../db/connection.js'
 
 /** The repository root (the CLI runs from here). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -88,7 +87,7 @@ export function runCli(
  */
 export async function urlOf(db: Db, applicationName?: string): Promise<string> {
   if (db.dialect === 'sqlite') return db.url
-  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
+  const schema = await currentSchema(db.kysely)
   const base = process.env.DATABASE_URL!
   const app = applicationName ? `&application_name=${applicationName}` : ''
   return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}${app}`

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { type Db, openDb, parseDbUrl } from '../../db/connection.js'
+import { currentSchema, type Db, openDb, parseDbUrl } from '../../db/connection.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { CliError, dbUrl } from '../context.js'
 
@@ -68,7 +68,7 @@ export async function backupDatabase(url: string, file: string): Promise<BackupI
       checkSqliteBackup(part)
     } else {
       requireTool('pg_dump')
-      const schema = await currentSchema(url)
+      const schema = await schemaAt(url)
       await run('pg_dump', [
         '--format=custom',
         '--no-owner',
@@ -250,10 +250,10 @@ function requireTool(tool: string): void {
     )
 }
 
-async function currentSchema(url: string): Promise<string> {
+async function schemaAt(url: string): Promise<string> {
   const db = openDb(url, { poolSize: 1 })
   try {
-    return (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0].s
+    return await currentSchema(db.kysely)
   } finally {
     await db.close()
   }
