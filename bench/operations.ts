@@ -1,6 +1,6 @@
 /**
  * The measured operations: each runs once through the product's service code, as its API route runs it
- * (one transaction, then what the route does after the commit), and once as the hand-written SQL of
+ * (one transaction, then what the route does after the commit before it answers), and once as the hand-written SQL of
  * `raw-sql.ts`. Writing operations work on a pair of segments with the same lines — the product on
  * `<name>-P`, the raw SQL on `<name>-R` — so both start from the same state, and `check` compares what they
  * left behind, row by row, in SQL (nothing is pulled into Node but counts).
@@ -11,7 +11,7 @@ import type { Db } from '../src/db/connection.js'
 import { inTransaction, type Tx } from '../src/db/transaction.js'
 import { LINE_COLUMNS } from '../src/segments/engine/history.js'
 import { addContacts, type CriteriaFilters, goBack, previewStep, removeContacts } from '../src/segments/engine/index.js'
-import { analyzeAfterBulk } from '../src/segments/engine/segment-state.js'
+import { type LineStatistics, lineStatistics } from '../src/segments/engine/line-statistics.js'
 import { workDate } from '../src/segments/header/create-segment.js'
 import { listLines } from '../src/segments/lines/line-service.js'
 import { logSegment } from '../src/segments/log/log-segment.js'
@@ -30,6 +30,12 @@ export interface Operation {
   /** Brings both segments to the state every run starts from, and back afterwards (not timed). */
   setup?(): Promise<void>
   teardown?(): Promise<void>
+  /**
+   * Waits for what the product's route starts after answering (the statistics refresh of a bulk step on
+   * PostgreSQL), so it neither runs into the next timed run nor goes unseen (timed apart, not in `ms`).
+   * True when the last product run had started something.
+   */
+  afterAnswer?(): Promise<boolean>
   /** Puts the product's / the raw SQL's state back (not timed). */
   resetProduct?(): Promise<void>
   resetRaw?(): Promise<void>
@@ -136,23 +142,29 @@ export async function settle(db: Db): Promise<void> {
   else await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db.kysely)
 }
 
-/** What the add-contacts route runs: the step in one transaction, then ANALYZE on PostgreSQL after large steps. */
-async function productAdd(db: Db, no: string, filters: CriteriaFilters, opts: { expandCompanies?: boolean } = {}) {
-  const r = await inSegmentAction(db.kysely, (trx) => addContacts(trx, db.dialect, no, filters, opts, actor))
-  await analyzeAfterBulk(db.kysely, db.dialect, r.linesInserted)
-  return r.linesInserted
-}
-
-async function productRemove(db: Db, no: string, kind: 'reduce' | 'refine', filters: CriteriaFilters) {
-  const r = await inSegmentAction(db.kysely, (trx) => removeContacts(trx, db.dialect, no, kind, filters, {}, actor))
-  await analyzeAfterBulk(db.kysely, db.dialect, r.linesRemoved)
-  return r.linesRemoved
-}
-
-async function productGoBack(db: Db, no: string) {
-  const r = await inSegmentAction(db.kysely, (trx) => goBack(trx, db.dialect, no, actor))
-  await analyzeAfterBulk(db.kysely, db.dialect, r.linesInserted + r.linesRemoved)
-  return r.linesInserted + r.linesRemoved
+/**
+ * The steps as their routes run them: the step in one transaction; then, after large steps on PostgreSQL, the
+ * statistics refresh is started and the route answers without waiting for it.
+ */
+function productSteps(db: Db, statistics: LineStatistics) {
+  const inAction = <T>(fn: (trx: Tx) => Promise<T>) => inSegmentAction(db.kysely, fn)
+  return {
+    add: async (no: string, filters: CriteriaFilters, opts: { expandCompanies?: boolean } = {}) => {
+      const r = await inAction((trx) => addContacts(trx, db.dialect, no, filters, opts, actor))
+      statistics.afterStep(r.linesInserted)
+      return r.linesInserted
+    },
+    remove: async (no: string, kind: 'reduce' | 'refine', filters: CriteriaFilters) => {
+      const r = await inAction((trx) => removeContacts(trx, db.dialect, no, kind, filters, {}, actor))
+      statistics.afterStep(r.linesRemoved)
+      return r.linesRemoved
+    },
+    goBack: async (no: string) => {
+      const r = await inAction((trx) => goBack(trx, db.dialect, no, actor))
+      statistics.afterStep(r.linesInserted + r.linesRemoved)
+      return r.linesInserted + r.linesRemoved
+    },
+  }
 }
 
 /** The contact no. range (from the first) holding `lines` contacts that are not excluded, or all of them. */
@@ -172,16 +184,39 @@ export async function prepareOperations(db: Db): Promise<Operation[]> {
   const k = db.kysely
   const raw = rawSql(db.dialect, AS_OF)
   const tx = <T>(fn: (trx: Tx) => Promise<T>) => inTransaction(k, fn)
+  const refreshFailures: unknown[] = []
+  const statistics = lineStatistics(k, db.dialect, (err) => refreshFailures.push(err))
+  let refreshing = false
+  const steps = productSteps(db, {
+    afterStep: (n) => {
+      refreshing = statistics.afterStep(n) || refreshing
+      return refreshing
+    },
+    idle: statistics.idle,
+  })
+  const afterAnswer = async () => {
+    await statistics.idle()
+    if (refreshFailures.length) throw refreshFailures[0]
+    const started = refreshing
+    refreshing = false
+    return started
+  }
+  /** Between runs: the product's refresh has finished before the database is settled. */
+  const settled = async () => {
+    await afterAnswer()
+    await settle(db)
+  }
   for (const no of ['ADD-P', 'ADD-R', 'BIG-P', 'BIG-R', 'LOG-P', 'LOG-R']) await createHeader(k, no)
-  for (const no of ['BIG-P', 'BIG-R']) await productAdd(db, no, FILTERS.large)
+  for (const no of ['BIG-P', 'BIG-R']) await steps.add(no, FILTERS.large)
   const logFilters = { contact: { no: await contactRange(db, 100_000) } }
   const fillLog = async (no: string) => {
     if (!(await k.selectFrom('segment_headers').select('no').where('no', '=', no).executeTakeFirst()))
       await createHeader(k, no)
-    await productAdd(db, no, logFilters)
+    await steps.add(no, logFilters)
+    await afterAnswer()
   }
   for (const no of ['LOG-P', 'LOG-R']) await fillLog(no)
-  await settle(db)
+  await settled()
 
   const adds = (
     name: string,
@@ -190,32 +225,37 @@ export async function prepareOperations(db: Db): Promise<Operation[]> {
     rawRun: (trx: Tx, seg: string) => Promise<number>,
   ): Operation => ({
     name,
-    product: () => productAdd(db, 'ADD-P', filters, opts),
+    product: () => steps.add('ADD-P', filters, opts),
+    afterAnswer,
     raw: () => tx((trx) => rawRun(trx, 'ADD-R')),
     check: async (p, r) => {
       sameCount(name, p, r)
       await sameSegments(db, 'ADD-P', 'ADD-R')
     },
-    resetProduct: () => emptySegment(db, 'ADD-P'),
+    resetProduct: async () => {
+      await afterAnswer()
+      await emptySegment(db, 'ADD-P')
+    },
     resetRaw: () => emptySegment(db, 'ADD-R'),
   })
 
   /** Reduce/refine on BIG: undone by Go Back after each run. */
   const removes = (kind: 'reduce' | 'refine'): Operation => ({
     name: kind,
-    product: () => productRemove(db, 'BIG-P', kind, FILTERS[kind]),
+    product: () => steps.remove('BIG-P', kind, FILTERS[kind]),
+    afterAnswer,
     raw: () => tx((trx) => raw[kind](trx, 'BIG-R', FILTERS[kind])),
     check: async (p, r) => {
       sameCount(kind, p, r)
       await sameSegments(db, 'BIG-P', 'BIG-R')
     },
     resetProduct: async () => {
-      await productGoBack(db, 'BIG-P')
-      await settle(db)
+      await steps.goBack('BIG-P')
+      await settled()
     },
     resetRaw: async () => {
-      await productGoBack(db, 'BIG-R')
-      await settle(db)
+      await steps.goBack('BIG-R')
+      await settled()
     },
   })
 
@@ -273,26 +313,27 @@ export async function prepareOperations(db: Db): Promise<Operation[]> {
       // Go Back of a Refine: each run starts from BIG after a refine, and the reset refines again.
       name: 'go-back',
       setup: async () => {
-        for (const no of ['BIG-P', 'BIG-R']) await productRemove(db, no, 'refine', FILTERS.refine)
-        await settle(db)
+        for (const no of ['BIG-P', 'BIG-R']) await steps.remove(no, 'refine', FILTERS.refine)
+        await settled()
       },
       teardown: async () => {
-        for (const no of ['BIG-P', 'BIG-R']) await productGoBack(db, no)
-        await settle(db)
+        for (const no of ['BIG-P', 'BIG-R']) await steps.goBack(no)
+        await settled()
       },
-      product: () => productGoBack(db, 'BIG-P'),
+      product: () => steps.goBack('BIG-P'),
+      afterAnswer,
       raw: () => tx((trx) => raw.goBack(trx, 'BIG-R')),
       check: async (p, r) => {
         sameCount('go-back', p, r)
         await sameSegments(db, 'BIG-P', 'BIG-R')
       },
       resetProduct: async () => {
-        await productRemove(db, 'BIG-P', 'refine', FILTERS.refine)
-        await settle(db)
+        await steps.remove('BIG-P', 'refine', FILTERS.refine)
+        await settled()
       },
       resetRaw: async () => {
-        await productRemove(db, 'BIG-R', 'refine', FILTERS.refine)
-        await settle(db)
+        await steps.remove('BIG-R', 'refine', FILTERS.refine)
+        await settled()
       },
     },
     {

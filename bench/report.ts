@@ -1,7 +1,8 @@
 /**
  * The bench's JSON results as Markdown tables for docs/performance.md: per engine, the product's median
  * and the ratio to the raw SQL at each size, and the growth from the smallest to the largest size against
- * the growth in contacts (≤ 1 means no faster than linear).
+ * the growth in contacts (≤ 1 means no faster than linear), the product's and the raw SQL's; then what the
+ * product ran after answering (PostgreSQL's statistics refresh), timed apart.
  *
  *   npx tsx bench/report.ts docs/bench-*.json
  */
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs'
 interface Run {
   engine: 'sqlite' | 'postgres'
   contacts: number
-  results: { name: string; ms: number; rawMs: number; ratio: number; rows: number }[]
+  results: { name: string; ms: number; rawMs: number; ratio: number; rows: number; afterAnswerMs?: number }[]
   peakRssMb: number
   run?: { loadAverageBefore?: string; loadAverageAfter?: string; generateSeconds?: number; databaseMb?: number }
 }
@@ -35,7 +36,7 @@ for (const [engine, title] of [
   const head = [
     'operation',
     ...mine.map((r) => `${size(r.contacts)}: product (raw SQL), ratio`),
-    `growth ${size(first.contacts)}→${size(last.contacts)} ÷ ${last.contacts / first.contacts}`,
+    `growth ${size(first.contacts)}→${size(last.contacts)} ÷ ${last.contacts / first.contacts}: product (raw SQL)`,
   ]
   console.log(`### ${title}\n`)
   console.log(`| ${head.join(' | ')} |`)
@@ -47,8 +48,16 @@ for (const [engine, title] of [
     })
     const a = first.results.find((y) => y.name === name)
     const b = last.results.find((y) => y.name === name)
-    const growth = a && b ? (b.ms / a.ms / (last.contacts / first.contacts)).toFixed(2) : '–'
+    const grow = (x: number, y: number) => (y / x / (last.contacts / first.contacts)).toFixed(2)
+    const growth = a && b ? `${grow(a.ms, b.ms)} (${grow(a.rawMs, b.rawMs)})` : '–'
     console.log(`| ${name} | ${cells.join(' | ')} | ${growth} |`)
+  }
+  for (const name of names) {
+    const after = mine.map((r) => r.results.find((y) => y.name === name)?.afterAnswerMs)
+    if (after.every((x) => x === undefined)) continue
+    console.log(
+      `| ${name}: statistics refresh after the answer | ${after.map((x) => (x === undefined ? '–' : ms(x))).join(' | ')} | |`,
+    )
   }
   console.log(`| peak RSS | ${mine.map((r) => `${r.peakRssMb} MiB`).join(' | ')} | |`)
   console.log(

@@ -78,6 +78,8 @@ const MATCHES: [Field, string, number[]][] = [
   ['name', '100%*',         [8]],
   ['name', '*_*',           [9]],
   ['name', '@*_CASE',       [9]],
+  ['name', '@*%*',          [8]],
+  ['name', '@*\\*',         []],
   ['name', '[*',            [10]],
   ['name', '*]',            [10]],
   ['name', '@[b*',          [10]],
@@ -220,16 +222,25 @@ describe.each(dialects)('compileFilter on %s', (dialect) => {
       expect(cs.sql).toBe('"t"."name" GLOB ?')
       expect(cs.parameters).toEqual(['[[]a[]]*%_?'])
       // SQLite's LIKE folds ASCII itself; lower() (a JavaScript function there) only where it can matter.
-      expect(ci.sql).toBe(`"t"."name" LIKE lower(?) ESCAPE '\\'`)
+      expect(ci.sql).toBe(`"t"."name" LIKE lower(?)`)
       expect(compileFilter('@Sm?th*', FIELDS.name, dialect).compile(db).sql).toBe(
-        `CASE WHEN length("t"."name") = length(CAST("t"."name" AS BLOB)) THEN "t"."name" ELSE lower("t"."name") END LIKE lower(?) ESCAPE '\\'`,
+        `CASE WHEN length("t"."name") = length(CAST("t"."name" AS BLOB)) THEN "t"."name" ELSE lower("t"."name") END LIKE lower(?)`,
       )
     } else {
       expect(cs.sql).toBe(`"t"."name" LIKE $1 ESCAPE '\\'`)
       expect(cs.parameters).toEqual(['[a]%\\%\\__'])
-      expect(ci.sql).toBe(`lower("t"."name") LIKE lower($1) ESCAPE '\\'`)
+      expect(ci.sql).toBe(`lower("t"."name") LIKE lower($1)`)
     }
     expect(ci.parameters).toEqual(['%Son%'])
+  })
+
+  it('adds ESCAPE to a LIKE only when the pattern escapes a %, _ or \\ of the text', () => {
+    const escaped = compileFilter('@*100%*', FIELDS.name, dialect).compile(db)
+    expect(escaped.sql).toMatch(/ LIKE lower\((\?|\$1)\) ESCAPE '\\'$/)
+    expect(escaped.parameters).toEqual(['%100\\%%'])
+    const plain = compileFilter('@*son*', FIELDS.name, dialect).compile(db)
+    expect(plain.sql).not.toContain('ESCAPE')
+    expect(plain.parameters).toEqual(['%son%'])
   })
 
   it('casts date parameters on PostgreSQL and lets NULL (0D) through below a date', () => {

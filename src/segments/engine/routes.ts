@@ -8,9 +8,10 @@ import { BLOCKS } from './criteria-blocks.js'
 import { listCriteria } from './criteria-log.js'
 import { goBack } from './go-back.js'
 import { listHistory } from './history.js'
+import { lineStatistics } from './line-statistics.js'
 import { previewStep } from './preview.js'
 import { removeContacts } from './remove-contacts.js'
-import { analyzeAfterBulk, getSegment } from './segment-state.js'
+import { getSegment } from './segment-state.js'
 import { BLOCK_NAMES, type CriteriaFilters } from './types.js'
 
 /**
@@ -61,6 +62,11 @@ export function registerSegmentEngineRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { kysely: db, dialect } = app.db
   const tags = ['segments']
+  // Bulk steps refresh PostgreSQL's statistics after answering; the database closes after the last refresh.
+  const statistics = lineStatistics(db, dialect, (err) =>
+    app.log.warn({ err }, 'refreshing the statistics of segment lines failed'),
+  )
+  app.addHook('onClose', () => statistics.idle())
 
   r.post(
     '/api/segments/:no/add-contacts',
@@ -77,7 +83,7 @@ export function registerSegmentEngineRoutes(app: FastifyInstance): void {
       const r = await inSegmentAction(db, (trx) =>
         addContacts(trx, dialect, req.params.no, filtersOf(filters), opts, who(req)),
       )
-      await analyzeAfterBulk(db, dialect, r.linesInserted)
+      statistics.afterStep(r.linesInserted)
       return r
     },
   )
@@ -101,7 +107,7 @@ export function registerSegmentEngineRoutes(app: FastifyInstance): void {
         const r = await inSegmentAction(db, (trx) =>
           removeContacts(trx, dialect, req.params.no, kind, filtersOf(filters), opts, who(req)),
         )
-        await analyzeAfterBulk(db, dialect, r.linesRemoved)
+        statistics.afterStep(r.linesRemoved)
         return r
       },
     )
@@ -128,7 +134,7 @@ export function registerSegmentEngineRoutes(app: FastifyInstance): void {
     },
     async (req) => {
       const r = await inSegmentAction(db, (trx) => goBack(trx, dialect, req.params.no, who(req)))
-      await analyzeAfterBulk(db, dialect, r.linesInserted + r.linesRemoved)
+      statistics.afterStep(r.linesInserted + r.linesRemoved)
       return r
     },
   )

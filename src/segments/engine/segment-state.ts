@@ -82,17 +82,3 @@ export const LINE_NO_STEP = 10000
 export async function affected(result: Promise<{ numAffectedRows?: bigint }>): Promise<number> {
   return Number((await result).numAffectedRows ?? 0n)
 }
-
-/** Lines a step must change before PostgreSQL's statistics of segment_lines are refreshed. */
-const ANALYZE_AFTER = 100_000
-
-/**
- * PostgreSQL plans the next step from table statistics that autovacuum refreshes only later; after a bulk
- * step, refresh them at once (DESIGN.md: a preview fell from 1.97 s to 0.81 s). ANALYZE samples a fixed
- * number of rows, so this costs a fraction of the step. SQLite's plans do not depend on it. Call it after
- * the step's transaction has committed: inside it, ANALYZE would hold its table lock (which conflicts with
- * another ANALYZE) until the end and serialise big steps on different segments.
- */
-export async function analyzeAfterBulk(db: Tx, dialect: Dialect, changedLines: number): Promise<void> {
-  if (dialect === 'postgres' && changedLines >= ANALYZE_AFTER) await sql`ANALYZE segment_lines`.execute(db)
-}
