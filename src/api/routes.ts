@@ -5,6 +5,7 @@ import { registerContactRoutes } from '../contacts/contact-routes.js'
 import { registerContactImportExportRoutes } from '../contacts/import-export/routes.js'
 import { registerInteractionRoutes } from '../interactions/routes.js'
 import { registerValueEntryRoutes } from '../sales/value-entries.js'
+import { lineStatistics } from '../segments/engine/index.js'
 import { registerSegmentEngineRoutes } from '../segments/engine/routes.js'
 import { registerSegmentExportRoutes } from '../segments/export/routes.js'
 import { registerSegmentHeaderRoutes } from '../segments/header/routes.js'
@@ -19,21 +20,27 @@ import { registerUserRoutes } from '../setup/users.js'
 
 /** Every domain slice adds its routes here. */
 export async function registerDomainRoutes(app: FastifyInstance): Promise<void> {
+  // PostgreSQL's statistics of segment lines, refreshed after any route's bulk step: one refresher for the app,
+  // so refreshes never run side by side. The database is closed after the last one.
+  const statistics = lineStatistics(app.db.kysely, app.db.dialect, (err) =>
+    app.log.warn({ err }, 'refreshing the statistics of segment lines failed'),
+  )
+  app.addHook('onClose', () => statistics.idle())
   registerMarketingSetupRoutes(app)
   registerSetupResources(app)
   registerUserRoutes(app)
   registerProfileQuestionnaireRoutes(app)
   registerCampaignRoutes(app)
-  registerSegmentEngineRoutes(app)
+  registerSegmentEngineRoutes(app, statistics)
   registerSegmentLineRoutes(app)
   registerAllSegmentLinesRoute(app)
   registerContactRoutes(app)
   registerContactImportExportRoutes(app)
   registerValueEntryRoutes(app)
   registerSegmentHeaderRoutes(app)
-  registerSavedCriteriaRoutes(app)
+  registerSavedCriteriaRoutes(app, statistics)
   registerSegmentExportRoutes(app)
-  registerSegmentLogRoutes(app)
+  registerSegmentLogRoutes(app, statistics)
   registerInteractionRoutes(app)
   registerCampaignActionRoutes(app)
 }

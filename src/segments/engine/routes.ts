@@ -8,7 +8,7 @@ import { BLOCKS } from './criteria-blocks.js'
 import { listCriteria } from './criteria-log.js'
 import { goBack } from './go-back.js'
 import { listHistory } from './history.js'
-import { lineStatistics } from './line-statistics.js'
+import type { LineStatistics } from './line-statistics.js'
 import { previewStep } from './preview.js'
 import { removeContacts } from './remove-contacts.js'
 import { getSegment } from './segment-state.js'
@@ -57,16 +57,14 @@ const previewBody = z.strictObject({
 
 const filtersOf = (f: unknown) => (f ?? {}) as CriteriaFilters
 
-/** Criteria steps, preview, Go Back, criteria and history of a segment. Each action is one transaction. */
-export function registerSegmentEngineRoutes(app: FastifyInstance): void {
+/**
+ * Criteria steps, preview, Go Back, criteria and history of a segment. Each action is one transaction; a bulk
+ * step then has PostgreSQL's statistics refreshed, after the answer.
+ */
+export function registerSegmentEngineRoutes(app: FastifyInstance, statistics: LineStatistics): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { kysely: db, dialect } = app.db
   const tags = ['segments']
-  // Bulk steps refresh PostgreSQL's statistics after answering; the database closes after the last refresh.
-  const statistics = lineStatistics(db, dialect, (err) =>
-    app.log.warn({ err }, 'refreshing the statistics of segment lines failed'),
-  )
-  app.addHook('onClose', () => statistics.idle())
 
   r.post(
     '/api/segments/:no/add-contacts',

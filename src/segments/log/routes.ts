@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js'
 import { deliveries } from '../../interactions/delivery/deliveries.js'
 import { deliveryProgress, prepareResend } from '../../interactions/delivery/delivery-status.js'
 import { letterChunks, lettersInfo } from '../../interactions/delivery/letters-pdf.js'
+import type { LineStatistics } from '../engine/index.js'
 import { inSegmentAction } from '../segment-action.js'
 import { applyMailingGroup } from './apply-mailing-group.js'
 import { logSegment } from './log-segment.js'
@@ -28,7 +29,7 @@ const entryParams = z.object({ entryNo: z.coerce.number().int().min(1) })
  * follow-up, their delivery progress, resend and letters. Sending runs in the background after the commit
  * (`deliveries`); closing the app stops it after the message in hand.
  */
-export function registerSegmentLogRoutes(app: FastifyInstance): void {
+export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineStatistics): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const db = app.db
   const tags = ['segments']
@@ -71,12 +72,15 @@ export function registerSegmentLogRoutes(app: FastifyInstance): void {
         }),
       },
     },
-    async (req) =>
-      inSegmentAction(db.kysely, (trx) =>
+    async (req) => {
+      const r = await inSegmentAction(db.kysely, (trx) =>
         reuseLoggedSegment(trx, db.dialect, req.params.no, req.body.loggedSegmentEntryNo, who(req), {
           confirm: req.body.confirm,
         }),
-      ),
+      )
+      statistics.afterStep(r.linesInserted)
+      return r
+    },
   )
 
   r.post(

@@ -5,6 +5,7 @@ import { dialects } from '../../test-support/databases.js'
 import { deleteLineRows } from '../../test-support/segment-lines.js'
 import { addContacts, listCriteria, removeContacts } from '../engine/index.js'
 import { insertHeader, seedSegmentData } from '../header/test-fixtures.js'
+import { reuseCriteria } from './reuse-criteria.js'
 
 const actor = { username: 'marketer' }
 
@@ -54,6 +55,13 @@ describe.each(dialects)('reusing saved segment criteria on %s', (dialect) => {
     expect(saved.status).toBe(201)
   })
   afterAll(() => t.close())
+
+  it('reports the lines its steps inserted and removed, so the route can have statistics refreshed after a bulk replay', async () => {
+    await insertHeader(t.db.kysely, 'COUNT', { description: 'Buyers', salesperson_code: 'JR' })
+    const r = await inTransaction(t.db.kysely, (trx) => reuseCriteria(trx, dialect, 'COUNT', { code: 'STEPS' }, actor))
+    // Add inserts 6 lines, Reduce removes P4, Refine removes K2 and P3.
+    expect(r).toEqual({ actionsApplied: 3, noOfLines: 3, linesChanged: 9 })
+  })
 
   it('replays Add, Reduce and Refine with every flag: the same lines and criteria as by hand (Q4 fixed)', async () => {
     const r = await t.marketer.post('/api/segments/REUSE/reuse-criteria', { code: 'steps' })

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { confirmationRequired, ruleViolation } from '../../errors.js'
@@ -6,6 +5,7 @@ import {
   type Actor,
   addContacts,
   type CriteriaFilters,
+  countCriteriaActions,
   countLines,
   lockSegment,
   removeContacts,
@@ -27,7 +27,7 @@ export async function reuseCriteria(
   segmentNo: string,
   input: { code: string; confirm?: boolean },
   actor: Actor,
-): Promise<{ actionsApplied: number; noOfLines: number }> {
+): Promise<{ actionsApplied: number; noOfLines: number; linesChanged: number }> {
   await lockSegment(trx, dialect, segmentNo)
   const saved = await trx
     .selectFrom('saved_segment_criteria')
@@ -39,12 +39,7 @@ export async function reuseCriteria(
       `The ${SAVED_CRITERIA_TABLE} does not exist. Identification fields and values: Code='${input.code}'`,
     )
 
-  const n = await trx
-    .selectFrom('segment_criteria_actions')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('segment_no', '=', segmentNo)
-    .executeTakeFirstOrThrow()
-  const existing = Number(n.n)
+  const existing = await countCriteriaActions(trx, segmentNo)
   if (existing > 0 && input.confirm !== true)
     throw confirmationRequired(
       `Segment ${segmentNo} already contains ${existing} No. of Criteria Actions.\\Are you sure you want to reuse a ${SAVED_CRITERIA_TABLE}?`,
@@ -56,12 +51,13 @@ export async function reuseCriteria(
     .where('code', '=', input.code)
     .orderBy('action_no')
     .execute()
+  let linesChanged = 0
   for (const a of actions) {
     // The steps validate the filters again: a saved filter on a field that no longer exists fails, naming
     // it, and the transaction leaves nothing behind.
     const filters = JSON.parse(a.filters) as CriteriaFilters
     if (a.action === 'Add Contacts') {
-      await addContacts(
+      const r = await addContacts(
         trx,
         dialect,
         segmentNo,
@@ -74,11 +70,21 @@ export async function reuseCriteria(
         },
         actor,
       )
+      linesChanged += r.linesInserted
     } else {
       const kind = a.action === 'Remove Contacts (Reduce)' ? 'reduce' : 'refine'
-      await removeContacts(trx, dialect, segmentNo, kind, filters, { entireCompanies: a.entire_companies === 1 }, actor)
+      const r = await removeContacts(
+        trx,
+        dialect,
+        segmentNo,
+        kind,
+        filters,
+        { entireCompanies: a.entire_companies === 1 },
+        actor,
+      )
+      linesChanged += r.linesRemoved
     }
   }
   // No. of Lines is stored on the header (migration 007): reading it costs nothing after the last step.
-  return { actionsApplied: actions.length, noOfLines: await countLines(trx, segmentNo) }
+  return { actionsApplied: actions.length, noOfLines: await countLines(trx, segmentNo), linesChanged }
 }

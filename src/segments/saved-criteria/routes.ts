@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
 import { inTransaction } from '../../db/transaction.js'
+import type { LineStatistics } from '../engine/index.js'
 import { segmentParams } from '../header/routes.js'
 import { inSegmentAction } from '../segment-action.js'
 import { reuseCriteria } from './reuse-criteria.js'
@@ -12,7 +13,7 @@ import { deleteSavedCriteria, getSavedCriteria, listSavedCriteria } from './save
 /** Code[10]; blank is let through so the rule answers with BC's "Code must have a value" text. */
 const savedCode = z.string().trim().max(10, 'must be at most 10 characters').toUpperCase()
 
-export function registerSavedCriteriaRoutes(app: FastifyInstance): void {
+export function registerSavedCriteriaRoutes(app: FastifyInstance, statistics: LineStatistics): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const db = app.db
   const tags = ['segments']
@@ -51,7 +52,11 @@ export function registerSavedCriteriaRoutes(app: FastifyInstance): void {
     },
     async (req) => {
       const actor = who(req)
-      return inSegmentAction(db.kysely, (trx) => reuseCriteria(trx, db.dialect, req.params.no, req.body, actor))
+      const { linesChanged, ...answer } = await inSegmentAction(db.kysely, (trx) =>
+        reuseCriteria(trx, db.dialect, req.params.no, req.body, actor),
+      )
+      statistics.afterStep(linesChanged)
+      return answer
     },
   )
 
