@@ -9,7 +9,7 @@ export { type ContactCondition, insertLinesForContacts } from './insert-lines.js
 export { type LineStatistics, lineStatistics } from './line-statistics.js'
 export { previewStep } from './preview.js'
 export { removeContacts } from './remove-contacts.js'
-export { countCriteriaActions, countLines, getSegment, lockSegment } from './segment-state.js'
+export { countCriteriaActions, countLines, deleteSegmentRows, getSegment, lockSegment } from './segment-state.js'
 export type {
   Actor,
   AddOptions,

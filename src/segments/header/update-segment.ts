@@ -1,6 +1,6 @@
 import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
-import { lockSegment } from '../engine/index.js'
+import { deleteSegmentRows, lockSegment } from '../engine/index.js'
 import {
   applyHeaderChanges,
   type ChangeOptions,
@@ -28,10 +28,10 @@ export async function updateSegment(
 
 /**
  * Deletes a segment. BC deletes criteria lines first (so deleting the lines does not ask "Your Segment is
- * now empty…"), then history, languages and lines; here the foreign keys cascade in one statement and no
- * line trigger runs, so the order does not matter.
+ * now empty…"), then history, languages and lines; here no line trigger runs, so the order does not matter:
+ * history, criteria actions and lines go by one statement each, then the header (`deleteSegmentRows`).
  */
 export async function deleteSegment(trx: Tx, dialect: Dialect, no: string): Promise<void> {
   await lockSegment(trx, dialect, no)
-  await trx.deleteFrom('segment_headers').where('no', '=', no).execute()
+  await deleteSegmentRows(trx, no)
 }

@@ -9,7 +9,7 @@ import {
   requireMailServer,
 } from '../../interactions/delivery/delivery-status.js'
 import { LINE_COLUMNS } from '../engine/history.js'
-import { lockSegment } from '../engine/index.js'
+import { deleteSegmentRows, lockSegment } from '../engine/index.js'
 import { createSegment, workDate } from '../header/create-segment.js'
 import { checkLinesForLog, throwFirstBrokenLine } from './line-checks.js'
 import { reuseLoggedSegment } from './reuse-logged-segment.js'
@@ -150,7 +150,7 @@ export async function logSegment(
   // A line whose contact no longer exists gave no entry (the insert joins the contacts): BC's error for it.
   if (!checked.contactsChecked && interactionsLogged < checked.lines) await throwFirstBrokenLine(trx, segmentNo, false)
 
-  await trx.deleteFrom('segment_headers').where('no', '=', segmentNo).execute()
+  await deleteSegmentRows(trx, segmentNo)
   await syncCampaignTargetGroups(
     trx,
     campaignEntries.map((c) => c.campaign_no),
