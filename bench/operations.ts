@@ -10,8 +10,14 @@ import { listContacts } from '../src/contacts/index.js'
 import type { Db } from '../src/db/connection.js'
 import { inTransaction, type Tx } from '../src/db/transaction.js'
 import { LINE_COLUMNS } from '../src/segments/engine/history.js'
-import { addContacts, type CriteriaFilters, goBack, previewStep, removeContacts } from '../src/segments/engine/index.js'
-import { type LineStatistics, lineStatistics } from '../src/segments/engine/line-statistics.js'
+import {
+  addContacts,
+  type CriteriaFilters,
+  goBack,
+  lineStatistics,
+  previewStep,
+  removeContacts,
+} from '../src/segments/engine/index.js'
 import { workDate } from '../src/segments/header/create-segment.js'
 import { listLines } from '../src/segments/lines/line-service.js'
 import { logSegment } from '../src/segments/log/log-segment.js'
@@ -144,25 +150,38 @@ export async function settle(db: Db): Promise<void> {
 
 /**
  * The steps as their routes run them: the step in one transaction; then, after large steps on PostgreSQL, the
- * statistics refresh is started and the route answers without waiting for it.
+ * statistics refresh is started and the route answers without waiting for it. `afterAnswer` waits for that
+ * refresh and says whether the last step started one.
  */
-function productSteps(db: Db, statistics: LineStatistics) {
-  const inAction = <T>(fn: (trx: Tx) => Promise<T>) => inSegmentAction(db.kysely, fn)
+function productSteps(db: Db) {
+  const failures: unknown[] = []
+  const statistics = lineStatistics(db.kysely, db.dialect, (err) => failures.push(err))
+  let started = false
+  const step = async <R>(fn: (trx: Tx) => Promise<R>, changed: (r: R) => number) => {
+    const n = changed(await inSegmentAction(db.kysely, fn))
+    started = statistics.afterStep(n)
+    return n
+  }
   return {
-    add: async (no: string, filters: CriteriaFilters, opts: { expandCompanies?: boolean } = {}) => {
-      const r = await inAction((trx) => addContacts(trx, db.dialect, no, filters, opts, actor))
-      statistics.afterStep(r.linesInserted)
-      return r.linesInserted
-    },
-    remove: async (no: string, kind: 'reduce' | 'refine', filters: CriteriaFilters) => {
-      const r = await inAction((trx) => removeContacts(trx, db.dialect, no, kind, filters, {}, actor))
-      statistics.afterStep(r.linesRemoved)
-      return r.linesRemoved
-    },
-    goBack: async (no: string) => {
-      const r = await inAction((trx) => goBack(trx, db.dialect, no, actor))
-      statistics.afterStep(r.linesInserted + r.linesRemoved)
-      return r.linesInserted + r.linesRemoved
+    add: (no: string, filters: CriteriaFilters, opts: { expandCompanies?: boolean } = {}) =>
+      step(
+        (trx) => addContacts(trx, db.dialect, no, filters, opts, actor),
+        (r) => r.linesInserted,
+      ),
+    remove: (no: string, kind: 'reduce' | 'refine', filters: CriteriaFilters) =>
+      step(
+        (trx) => removeContacts(trx, db.dialect, no, kind, filters, {}, actor),
+        (r) => r.linesRemoved,
+      ),
+    goBack: (no: string) =>
+      step(
+        (trx) => goBack(trx, db.dialect, no, actor),
+        (r) => r.linesInserted + r.linesRemoved,
+      ),
+    afterAnswer: async () => {
+      await statistics.idle()
+      if (failures.length) throw failures[0]
+      return started
     },
   }
 }
@@ -184,23 +203,8 @@ export async function prepareOperations(db: Db): Promise<Operation[]> {
   const k = db.kysely
   const raw = rawSql(db.dialect, AS_OF)
   const tx = <T>(fn: (trx: Tx) => Promise<T>) => inTransaction(k, fn)
-  const refreshFailures: unknown[] = []
-  const statistics = lineStatistics(k, db.dialect, (err) => refreshFailures.push(err))
-  let refreshing = false
-  const steps = productSteps(db, {
-    afterStep: (n) => {
-      refreshing = statistics.afterStep(n) || refreshing
-      return refreshing
-    },
-    idle: statistics.idle,
-  })
-  const afterAnswer = async () => {
-    await statistics.idle()
-    if (refreshFailures.length) throw refreshFailures[0]
-    const started = refreshing
-    refreshing = false
-    return started
-  }
+  const steps = productSteps(db)
+  const { afterAnswer } = steps
   /** Between runs: the product's refresh has finished before the database is settled. */
   const settled = async () => {
     await afterAnswer()
