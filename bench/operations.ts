@@ -22,7 +22,7 @@ import { workDate } from '../src/segments/header/create-segment.js'
 import { listLines } from '../src/segments/lines/line-service.js'
 import { logSegment } from '../src/segments/log/log-segment.js'
 import { inSegmentAction } from '../src/segments/segment-action.js'
-import { lineCountMismatches } from '../src/test-support/segment-lines.js'
+import { lineTotalMismatches } from '../src/test-support/segment-lines.js'
 import { AS_OF } from './generate.js'
 import { HEADER, rawSql, USER } from './raw-sql.js'
 
@@ -91,8 +91,8 @@ const actionCols = sql.raw(
 
 /** Lines, history and criteria actions of two segments are the same, and each header counts its lines. */
 async function sameSegments(db: Db, p: string, r: string): Promise<void> {
-  const [wrong] = await lineCountMismatches(db.kysely, [p, r])
-  if (wrong) throw new Mismatch(`${wrong[0]}: the header's No. of Lines is ${wrong[1]}, its lines ${wrong[2]}`)
+  const [wrong] = await lineTotalMismatches(db.kysely, [p, r])
+  if (wrong) throw new Mismatch(`${wrong[0]}: the header's lines/cost/duration are ${wrong[1]}, its lines' ${wrong[2]}`)
   await sameRows(
     db,
     'segment lines',
@@ -130,7 +130,11 @@ async function emptySegment(db: Db, no: string): Promise<void> {
   await inTransaction(db.kysely, async (trx) => {
     for (const t of ['segment_lines', 'segment_history', 'segment_criteria_actions'] as const)
       await trx.deleteFrom(t).where('segment_no', '=', no).execute()
-    await trx.updateTable('segment_headers').set({ no_of_lines: 0 }).where('no', '=', no).execute()
+    await trx
+      .updateTable('segment_headers')
+      .set({ no_of_lines: 0, cost_lcy: 0, duration_min: 0 })
+      .where('no', '=', no)
+      .execute()
   })
   await settle(db)
 }

@@ -88,9 +88,41 @@ export function rawSql(dialect: Dialect, date: string) {
         FROM segment_criteria_actions WHERE segment_no = ${seg}`
   const lastAction = (seg: string) =>
     sql`(SELECT max(action_no) FROM segment_criteria_actions WHERE segment_no = ${seg})`
-  /** The header's stored No. of Lines follows the lines a statement inserted or (negative) deleted. */
-  const addToLineCount = (seg: string, n: number) =>
-    sql`UPDATE segment_headers SET no_of_lines = no_of_lines + ${n} WHERE no = ${seg}`
+  /**
+   * The header's stored line totals (No. of Lines, Cost (LCY), Duration (Min.)) follow the lines a statement
+   * inserted: each new line costs the header's unit cost and lasts its unit duration.
+   */
+  const addNewLines = (seg: string, n: number) =>
+    sql`UPDATE segment_headers SET no_of_lines = no_of_lines + ${n}, cost_lcy = cost_lcy + ${n * HEADER.unit_cost_lcy},
+          duration_min = duration_min + ${n * HEADER.unit_duration_min}
+        WHERE no = ${seg}`
+  /** The totals of the rows `from` selects, as `t (n, c, d)`, moved onto (`+`) or off (`-`) the header. */
+  const moveTotals = (seg: string, op: '+' | '-', from: Sql) =>
+    sql`UPDATE segment_headers SET no_of_lines = no_of_lines ${sql.raw(op)} t.n, cost_lcy = cost_lcy ${sql.raw(op)} t.c,
+          duration_min = duration_min ${sql.raw(op)} t.d
+        FROM (SELECT count(*) AS n, coalesce(sum(cost_lcy), 0) AS c, coalesce(sum(duration_min), 0) AS d FROM ${from}) AS t
+        WHERE segment_headers.no = ${seg}`
+  /**
+   * Inserts or deletes lines and moves the header's totals by them: PostgreSQL from the changed rows in the same
+   * statement; SQLite by summing `rows` (the lines before they are deleted, the source after an insert).
+   */
+  const changeCounted = async (db: Tx, seg: string, op: '+' | '-', change: Sql, rows: Sql): Promise<number> => {
+    if (pg)
+      return one(
+        db,
+        sql`WITH changed AS (${change} RETURNING cost_lcy, duration_min)
+            ${moveTotals(seg, op, sql`changed`)} RETURNING t.n AS n`,
+      )
+    if (op === '-') await run(db, moveTotals(seg, op, rows))
+    const n = await run(db, change)
+    if (op === '+' && n > 0) await run(db, moveTotals(seg, op, rows))
+    return n
+  }
+  /** `copies`: the same lines' values to sum on SQLite instead of the lines (history rows just written). */
+  const deleteCounted = (db: Tx, seg: string, which: Sql, copies?: Sql) => {
+    const lines = sql`segment_lines WHERE segment_no = ${seg} AND ${which}`
+    return changeCounted(db, seg, '-', sql`DELETE FROM ${lines}`, copies ?? lines)
+  }
 
   /**
    * Not on the segment yet: SQLite reads the segment's contacts once into a list; PostgreSQL anti-joins (its
@@ -122,7 +154,7 @@ export function rawSql(dialect: Dialect, date: string) {
             INSERT INTO segment_history (segment_no, action_no, line_no, action_taken, username, contact_no, contact_company_no)
             SELECT ${seg}, ${lastAction(seg)}, line_no, 'Insertion', ${USER}, contact_no, contact_company_no FROM inserted`,
       )
-      await run(db, addToLineCount(seg, inserted))
+      await run(db, addNewLines(seg, inserted))
       return inserted
     }
     const inserted = await run(db, insert)
@@ -132,7 +164,7 @@ export function rawSql(dialect: Dialect, date: string) {
           SELECT l.segment_no, ${lastAction(seg)}, l.line_no, 'Insertion', ${USER}, l.contact_no, l.contact_company_no
           FROM segment_lines l WHERE l.segment_no = ${seg} AND l.line_no > ${after}`,
     )
-    await run(db, addToLineCount(seg, inserted))
+    await run(db, addNewLines(seg, inserted))
     return inserted
   }
 
@@ -153,14 +185,9 @@ export function rawSql(dialect: Dialect, date: string) {
           SELECT l.segment_no, ${lastAction(seg)}, 'Deletion', ${USER}, ${prefixed('l', allLineColumnList)}
           FROM segment_lines l WHERE l.segment_no = ${seg} AND ${keep ? sql`NOT ` : sql``}${matches}`,
     )
-    const removed = await run(
-      db,
-      sql`DELETE FROM segment_lines WHERE segment_no = ${seg} AND line_no IN (
-            SELECT line_no FROM segment_history
-            WHERE segment_no = ${seg} AND action_no = ${lastAction(seg)} AND action_taken = 'Deletion')`,
-    )
-    await run(db, addToLineCount(seg, -removed))
-    return removed
+    const recorded = sql`segment_history
+        WHERE segment_no = ${seg} AND action_no = ${lastAction(seg)} AND action_taken = 'Deletion'`
+    return deleteCounted(db, seg, sql`line_no IN (SELECT line_no FROM ${recorded})`, recorded)
   }
 
   return {
@@ -234,19 +261,20 @@ export function rawSql(dialect: Dialect, date: string) {
         db,
         sql`SELECT max(action_no) AS n FROM segment_criteria_actions WHERE segment_no = ${seg}`,
       )
-      const removed = await run(
+      await deleteCounted(
         db,
-        sql`DELETE FROM segment_lines WHERE segment_no = ${seg} AND line_no IN (
-              SELECT line_no FROM segment_history
+        seg,
+        sql`line_no IN (SELECT line_no FROM segment_history
               WHERE segment_no = ${seg} AND action_no = ${last} AND action_taken = 'Insertion')`,
       )
-      const restored = await run(
+      const deleted = sql`segment_history WHERE segment_no = ${seg} AND action_no = ${last} AND action_taken = 'Deletion'`
+      const restored = await changeCounted(
         db,
-        sql`INSERT INTO segment_lines (segment_no, ${allLineColumns})
-            SELECT segment_no, ${allLineColumns} FROM segment_history
-            WHERE segment_no = ${seg} AND action_no = ${last} AND action_taken = 'Deletion'`,
+        seg,
+        '+',
+        sql`INSERT INTO segment_lines (segment_no, ${allLineColumns}) SELECT segment_no, ${allLineColumns} FROM ${deleted}`,
+        deleted,
       )
-      await run(db, addToLineCount(seg, restored - removed))
       await run(db, sql`DELETE FROM segment_history WHERE segment_no = ${seg} AND action_no = ${last}`)
       await run(db, sql`DELETE FROM segment_criteria_actions WHERE segment_no = ${seg} AND action_no = ${last}`)
       return restored

@@ -58,11 +58,33 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await sql`INSERT INTO segment_lines (segment_no, line_no) VALUES ('A', 10000), ('A', 20000), ('A', 30000)`.execute(
         old.kysely,
       )
-      expect(await migrateToLatest(old)).toEqual(['007-segment-line-count'])
+      expect(await migrateTo(old, '007-segment-line-count')).toEqual(['007-segment-line-count'])
       const rows = await old.kysely.selectFrom('segment_headers').select(['no', 'no_of_lines']).orderBy('no').execute()
       expect(rows.map((r) => [r.no, Number(r.no_of_lines)])).toEqual([
         ['A', 3],
         ['B', 0],
+      ])
+    } finally {
+      await old.drop()
+    }
+  })
+
+  it("sums the cost and duration of existing segments' lines into their headers (008)", async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, '007-segment-line-count')
+      await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 3), ('B', 0)`.execute(old.kysely)
+      await sql`INSERT INTO segment_lines (segment_no, line_no, cost_lcy, duration_min)
+          VALUES ('A', 10000, 2.5, 10), ('A', 20000, 0.25, 0), ('A', 30000, 1, 7.5)`.execute(old.kysely)
+      expect(await migrateToLatest(old)).toEqual(['008-segment-line-totals'])
+      const rows = await old.kysely
+        .selectFrom('segment_headers')
+        .select(['no', 'cost_lcy', 'duration_min'])
+        .orderBy('no')
+        .execute()
+      expect(rows.map((r) => [r.no, Number(r.cost_lcy), Number(r.duration_min)])).toEqual([
+        ['A', 3.75, 17.5],
+        ['B', 0, 0],
       ])
     } finally {
       await old.drop()

@@ -16,6 +16,7 @@ import * as m004 from './migrations/004-performance.js'
 import * as m005 from './migrations/005-audit.js'
 import * as m006 from './migrations/006-interaction-criteria-index.js'
 import * as m007 from './migrations/007-segment-line-count.js'
+import * as m008 from './migrations/008-segment-line-totals.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '005-audit': m005,
   '006-interaction-criteria-index': m006,
   '007-segment-line-count': m007,
+  '008-segment-line-totals': m008,
 }
 
 class BundledProvider implements MigrationProvider {

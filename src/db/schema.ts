@@ -249,6 +249,9 @@ export interface SegmentHeaderTable {
   modified_at: Generated<string>
   /** No. of Lines, kept by the statements that insert and delete lines (migration 007). */
   no_of_lines: Generated<number>
+  /** Cost (LCY) and Duration (Min.): the sums of the lines' values, kept alike (migration 008). */
+  cost_lcy: Num
+  duration_min: Num
 }
 
 export interface SegmentLineTable extends InteractionColumns {

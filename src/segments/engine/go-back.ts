@@ -30,8 +30,8 @@ export async function goBack(
     .executeTakeFirst()
   if (!last) throw mustHaveValue('No. of Criteria Actions', 'Segment Header', { 'No.': segmentNo })
   const actionNo = Number(last.action_no)
-  const linesRemoved = await deleteInsertedLines(trx, segmentNo, actionNo)
-  const linesInserted = await restoreDeletedLines(trx, segmentNo, actionNo)
+  const linesRemoved = await deleteInsertedLines(trx, dialect, segmentNo, actionNo)
+  const linesInserted = await restoreDeletedLines(trx, dialect, segmentNo, actionNo)
   await trx
     .deleteFrom('segment_history')
     .where('segment_no', '=', segmentNo)

@@ -1,6 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
-import { addToLineCount, affected } from './segment-state.js'
+import { affected, deleteLines, insertLinesFrom } from './segment-state.js'
 import type { Actor, HistoryEntry } from './types.js'
 
 /** The columns of a segment line below its segment no.; history keeps all of them for a deletion. */
@@ -55,17 +56,14 @@ export function recordDeletions(
   )
 }
 
-/** Deletes the lines that the `Deletion` rows of one action name (one set-based DELETE). */
-export async function deleteRecordedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  const n = await affected(
-    sql`DELETE FROM segment_lines WHERE segment_no = ${segmentNo} AND line_no IN (
-          SELECT h.line_no FROM segment_history h
-          WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'})`.execute(
-      trx,
-    ),
-  )
-  await addToLineCount(trx, segmentNo, -n)
-  return n
+/**
+ * Deletes the lines that the `Deletion` rows of one action name (one set-based DELETE), off the header's totals
+ * (on SQLite summed from those rows, which hold the lines' values).
+ */
+export function deleteRecordedLines(trx: Tx, dialect: Dialect, segmentNo: string, actionNo: number): Promise<number> {
+  const recorded = sql`segment_history h
+      WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'}`
+  return deleteLines(trx, dialect, segmentNo, sql<SqlBool>`line_no IN (SELECT h.line_no FROM ${recorded})`, recorded)
 }
 
 /**
@@ -87,30 +85,28 @@ export function recordInsertions(
   )
 }
 
-/** Puts back the lines an action deleted, with their own values and line nos. */
-export async function restoreDeletedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  const n = await affected(
-    sql`INSERT INTO segment_lines (segment_no, ${cols()})
-        SELECT h.segment_no, ${cols('h')} FROM segment_history h
-        WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'}`.execute(
-      trx,
-    ),
+/** Puts back the lines an action deleted, with their own values and line nos., onto the header's totals. */
+export function restoreDeletedLines(trx: Tx, dialect: Dialect, segmentNo: string, actionNo: number): Promise<number> {
+  const deleted = sql`segment_history h
+      WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Deletion'}`
+  return insertLinesFrom(
+    trx,
+    dialect,
+    segmentNo,
+    sql`INSERT INTO segment_lines (segment_no, ${cols()}) SELECT h.segment_no, ${cols('h')} FROM ${deleted}`,
+    deleted,
   )
-  await addToLineCount(trx, segmentNo, n)
-  return n
 }
 
 /** Removes the lines an action inserted — only those lines, not older lines of the same contact (quirk Q5 fixed). */
-export async function deleteInsertedLines(trx: Tx, segmentNo: string, actionNo: number): Promise<number> {
-  const n = await affected(
-    sql`DELETE FROM segment_lines WHERE segment_no = ${segmentNo} AND line_no IN (
-          SELECT h.line_no FROM segment_history h
-          WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Insertion'})`.execute(
-      trx,
-    ),
+export function deleteInsertedLines(trx: Tx, dialect: Dialect, segmentNo: string, actionNo: number): Promise<number> {
+  return deleteLines(
+    trx,
+    dialect,
+    segmentNo,
+    sql<SqlBool>`line_no IN (SELECT h.line_no FROM segment_history h
+      WHERE h.segment_no = ${segmentNo} AND h.action_no = ${actionNo} AND h.action_taken = ${'Insertion'})`,
   )
-  await addToLineCount(trx, segmentNo, -n)
-  return n
 }
 
 /** The segment's history, by action and line (GET /api/segments/{no}/history). */

@@ -3,7 +3,7 @@ import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { recordInsertions } from './history.js'
 import { lineValues, loadLineContext, typed } from './line-values.js'
-import { addToLineCount, affected, LINE_NO_STEP, maxLineNo } from './segment-state.js'
+import { addToLineTotals, affected, LINE_NO_STEP, maxLineNo } from './segment-state.js'
 import type { Actor, SegmentHeaderRow } from './types.js'
 
 /**
@@ -119,7 +119,13 @@ export async function insertLines(
     inserted = await affected(sql`${condition?.ctes ? sql`WITH ${condition.ctes} ` : sql``}${insert}`.execute(trx))
     if (inserted > 0) await recordInsertions(trx, header.no, actionNo, actor, at ? { lineNo: at.lineNo } : { after })
   }
-  await addToLineCount(trx, header.no, inserted)
+  // Every new line has the same cost and duration (the header's): the totals move by `inserted ×` them.
+  const each = (column: string) => {
+    const v = values.find(([c]) => c === column)
+    if (!v) throw new TypeError(`lineValues gives no ${column}`)
+    return v[1]
+  }
+  await addToLineTotals(trx, header.no, inserted, { cost: each('cost_lcy'), duration: each('duration_min') })
   return inserted
 }
 

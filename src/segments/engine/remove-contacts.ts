@@ -81,6 +81,6 @@ export async function removeContacts(
   const action = kind === 'reduce' ? 'Remove Contacts (Reduce)' : 'Remove Contacts (Refine)'
   const actionNo = await recordAction(trx, segmentNo, action, f, { entireCompanies: !!opts.entireCompanies }, actor)
   const recorded = await recordDeletions(trx, segmentNo, actionNo, actor, removalCondition(kind, f, opts, dialect))
-  const linesRemoved = recorded > 0 ? await deleteRecordedLines(trx, segmentNo, actionNo) : 0
+  const linesRemoved = recorded > 0 ? await deleteRecordedLines(trx, dialect, segmentNo, actionNo) : 0
   return { actionNo, linesRemoved, noOfLines: await countLines(trx, segmentNo) }
 }

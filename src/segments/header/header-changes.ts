@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { SegmentHeaderTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { ruleViolation } from '../../errors.js'
+import { recountLineTotals } from '../engine/segment-state.js'
 import { SEGMENT_TABLE } from './segment-fields.js'
 
 export type HeaderRow = Selectable<SegmentHeaderTable>
@@ -160,10 +161,12 @@ export async function applyHeaderChanges(
       h.campaign_response = 0
     }
     if (field === 'correspondenceTypeDefault' && (value === '' || !(await headerHasAttachment(trx, h)))) continue
-    if (opts.updateLines)
-      await linesWithHeaderTemplate()
-        .set({ [p.line]: value } as never)
-        .execute()
+    if (!opts.updateLines) continue
+    await linesWithHeaderTemplate()
+      .set({ [p.line]: value } as never)
+      .execute()
+    // Cost (LCY) and Duration (Min.) of the header are the sums of the lines' (migration 008).
+    if (p.line === 'cost_lcy' || p.line === 'duration_min') await recountLineTotals(trx, h.no)
   }
   return h
 }
@@ -202,9 +205,12 @@ async function refreshFromTemplate(trx: Tx, h: HeaderRow): Promise<void> {
   if (t?.campaign_no) h.campaign_no = t.campaign_no
 }
 
-/** Writes the header's stored columns (FlowFields are not columns; No. of Lines is the lines' to keep). */
+/**
+ * Writes the header's own columns. The line totals (No. of Lines, Cost (LCY), Duration (Min.)) are the line
+ * statements' to keep: `h` may hold them as they were before this change moved them.
+ */
 export async function storeHeader(trx: Tx, h: HeaderRow): Promise<void> {
-  const { no, modified_at: _modified, no_of_lines: _lines, ...values } = h
+  const { no, modified_at: _modified, no_of_lines: _lines, cost_lcy: _cost, duration_min: _duration, ...values } = h
   await trx
     .updateTable('segment_headers')
     .set({ ...values, modified_at: new Date().toISOString() })

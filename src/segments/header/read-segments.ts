@@ -5,51 +5,40 @@ import type { Dialect } from '../../db/connection.js'
 import type { DB } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { notFound } from '../../errors.js'
-import { COMPUTED_FIELDS, SEGMENT_FIELDS, SEGMENT_TABLE, type Segment } from './segment-fields.js'
+import { SEGMENT_FIELDS, SEGMENT_TABLE, type Segment } from './segment-fields.js'
 
-const COMPUTED_NAMES = new Set(COMPUTED_FIELDS.map((f) => f.name))
+/** The FlowField that is not a column of the header: filtering or sorting on it needs the derived table. */
+const COMPUTED_NAMES = new Set(['noOfCriteriaActions'])
 
 /**
- * The FlowFields of the header aliased `t`, as correlated subqueries; No. of Lines is a column of the header
- * (kept by the line statements, migration 007).
+ * The FlowField of the header aliased `t` that is computed, No. of Criteria Actions, as a correlated subquery
+ * (a count over the segment's few actions). The line totals — No. of Lines, Cost (LCY), Duration (Min.) — are
+ * columns of the header, kept by the line statements (migrations 007, 008): no view reads the lines.
  */
 function flowFields(ref: Expression<string>) {
   return [
     sql<number>`(select count(*) from segment_criteria_actions a where a.segment_no = ${ref})`.as(
       'no_of_criteria_actions',
     ),
-    sql<number>`(select coalesce(sum(l.cost_lcy), 0) from segment_lines l where l.segment_no = ${ref})`.as('cost_lcy'),
-    sql<number>`(select coalesce(sum(l.duration_min), 0) from segment_lines l where l.segment_no = ${ref})`.as(
-      'duration_min',
-    ),
   ]
 }
 
-/**
- * One segment with its FlowFields: the header row (with No. of Lines), and one aggregate over its lines
- * (`select sum(cost_lcy), sum(duration_min), (select count(*) from segment_criteria_actions …)`).
- */
+/** One segment with its FlowFields: the header row (with its line totals) and its criteria actions counted. */
 export async function readSegment(db: Tx, no: string): Promise<Segment> {
-  const header = await db.selectFrom('segment_headers').selectAll().where('no', '=', no).executeTakeFirst()
+  const header = await db
+    .selectFrom('segment_headers as t')
+    .selectAll('t')
+    .select(flowFields(sql.ref('t.no')))
+    .where('t.no', '=', no)
+    .executeTakeFirst()
   if (!header) throw notFound(SEGMENT_TABLE, { 'No.': no })
-  const agg = await db
-    .selectFrom('segment_lines')
-    .select([
-      sql<number>`coalesce(sum(cost_lcy), 0)`.as('cost_lcy'),
-      sql<number>`coalesce(sum(duration_min), 0)`.as('duration_min'),
-      sql<number>`(select count(*) from segment_criteria_actions a where a.segment_no = ${no})`.as(
-        'no_of_criteria_actions',
-      ),
-    ])
-    .where('segment_no', '=', no)
-    .executeTakeFirstOrThrow()
-  return toApi<Segment>(SEGMENT_FIELDS, { ...header, ...agg })
+  return toApi<Segment>(SEGMENT_FIELDS, header)
 }
 
 /**
- * The segment list. The FlowFields are computed by correlated subqueries for the rows of the page only:
- * the page is read from the headers alone, then one query computes them `where no in (<page>)`. Only a
- * filter or sort on a FlowField makes the list read them for every header (from a derived table).
+ * The segment list. No. of Criteria Actions is counted by a correlated subquery for the rows of the page
+ * only: the page is read from the headers alone, then one query counts `where no in (<page>)`. Only a filter
+ * or sort on it makes the list count for every header (from a derived table).
  */
 export async function listSegments(
   db: Tx,

@@ -13,8 +13,9 @@ import {
 } from '../../api/fields.js'
 
 /**
- * The FlowFields of a segment header (BC fields 16, 17, 18, 21): never stored, computed from the lines
- * and the criteria actions. `column` is the alias the read queries give them.
+ * The FlowFields of a segment header (BC fields 16, 17, 18, 21), read-only. No. of Lines, Cost (LCY) and
+ * Duration (Min.) are stored on the header and kept by the line statements (migrations 007, 008); No. of
+ * Criteria Actions is counted by the read queries, under the alias `column`.
  */
 export const COMPUTED_FIELDS: Field[] = [
   int('noOfLines', 'no_of_lines', { readOnly: true }),

@@ -19,7 +19,7 @@ import {
 } from '../engine/index.js'
 import { insertLines } from '../engine/insert-lines.js'
 import { typed } from '../engine/line-values.js'
-import { LINE_NO_STEP, maxLineNo } from '../engine/segment-state.js'
+import { LINE_NO_STEP, maxLineNo, updateLineValues } from '../engine/segment-state.js'
 import { SEGMENT_LINE_FIELDS } from './line-fields.js'
 import { lineTemplateValues } from './line-template.js'
 
@@ -154,7 +154,7 @@ async function insertContactLine(
 }
 
 /** Records a `Remove Contacts (Reduce)` action for the line's contact, its history Deletion, and deletes the line. */
-async function removeLine(trx: Tx, line: LineRow, actor: Actor): Promise<number> {
+async function removeLine(trx: Tx, dialect: Dialect, line: LineRow, actor: Actor): Promise<number> {
   const actionNo = await recordAction(
     trx,
     line.segment_no,
@@ -164,7 +164,7 @@ async function removeLine(trx: Tx, line: LineRow, actor: Actor): Promise<number>
     actor,
   )
   await recordDeletions(trx, line.segment_no, actionNo, actor, sql`l.line_no = ${line.line_no}`)
-  await deleteRecordedLines(trx, line.segment_no, actionNo)
+  await deleteRecordedLines(trx, dialect, line.segment_no, actionNo)
   return actionNo
 }
 
@@ -194,12 +194,16 @@ async function applyFields(
     throw mustHaveValue('Interaction Template Code', 'Segment Line', lineKeys(segmentNo, lineNo))
   changes = { ...changes, ...row }
   if (Object.keys(changes).length === 0) return
-  await trx
-    .updateTable('segment_lines')
-    .set(changes)
-    .where('segment_no', '=', segmentNo)
-    .where('line_no', '=', lineNo)
-    .execute()
+  const update = () =>
+    trx
+      .updateTable('segment_lines')
+      .set(changes)
+      .where('segment_no', '=', segmentNo)
+      .where('line_no', '=', lineNo)
+      .execute()
+  // Cost and duration are summed on the header (Cost (LCY), Duration (Min.)): move them with the line.
+  if ('cost_lcy' in changes || 'duration_min' in changes) await updateLineValues(trx, segmentNo, lineNo, update)
+  else await update()
 }
 
 /**
@@ -250,7 +254,7 @@ export async function updateLine(
   if (contactNo !== undefined && contactNo !== line.contact_no) {
     if (!contactNo) throw mustHaveValue('Contact No.', 'Segment Line', lineKeys(segmentNo, lineNo))
     await checkContact(trx, contactNo)
-    await removeLine(trx, line, actor)
+    await removeLine(trx, dialect, line, actor)
     await insertContactLine(trx, dialect, header, contactNo, lineNo, actor)
   }
   await applyFields(trx, header, segmentNo, lineNo, body)
@@ -277,7 +281,7 @@ export async function deleteLine(
   const actionsAfter = (await countCriteriaActions(trx, segmentNo)) + 1
   const ask = lastLine && actionsAfter > 1
   if (ask && resetCriteria === undefined) throw confirmationRequired(EMPTY_SEGMENT_QUESTION)
-  await removeLine(trx, line, actor)
+  await removeLine(trx, dialect, line, actor)
   if (ask && resetCriteria) {
     // Quirk Q12 fixed: no history row with action no. 0 survives the reset.
     await trx.deleteFrom('segment_history').where('segment_no', '=', segmentNo).execute()
