@@ -1,20 +1,11 @@
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { DB, SegmentLineTable } from '../db/schema.js'
+import { recountLineTotals } from '../segments/engine/segment-state.js'
 
 /** The line totals of the header aliased `h`, summed from its lines. */
 const summed = sql`(SELECT count(*) FROM segment_lines l WHERE l.segment_no = h.no) AS counted,
     (SELECT coalesce(sum(l.cost_lcy), 0) FROM segment_lines l WHERE l.segment_no = h.no) AS cost,
     (SELECT coalesce(sum(l.duration_min), 0) FROM segment_lines l WHERE l.segment_no = h.no) AS duration`
-
-/** Sets the headers' stored line totals (migrations 007, 008) from their lines. */
-async function recount(db: Kysely<DB>, segments: string[]): Promise<void> {
-  for (const seg of segments)
-    await sql`UPDATE segment_headers SET
-        no_of_lines = (SELECT count(*) FROM segment_lines l WHERE l.segment_no = ${seg}),
-        cost_lcy = (SELECT coalesce(sum(l.cost_lcy), 0) FROM segment_lines l WHERE l.segment_no = ${seg}),
-        duration_min = (SELECT coalesce(sum(l.duration_min), 0) FROM segment_lines l WHERE l.segment_no = ${seg})
-        WHERE no = ${seg}`.execute(db)
-}
 
 /**
  * Writes segment lines straight into the table, as fixtures do, and brings the headers' stored No. of
@@ -23,13 +14,13 @@ async function recount(db: Kysely<DB>, segments: string[]): Promise<void> {
 export async function insertLineRows(db: Kysely<DB>, rows: Insertable<SegmentLineTable>[]): Promise<void> {
   if (rows.length === 0) return
   await db.insertInto('segment_lines').values(rows).execute()
-  await recount(db, [...new Set(rows.map((r) => r.segment_no))])
+  for (const seg of new Set(rows.map((r) => r.segment_no))) await recountLineTotals(db, seg)
 }
 
 /** Deletes a segment's lines straight from the table (fixtures), setting its stored line totals to 0. */
 export async function deleteLineRows(db: Kysely<DB>, segmentNo: string): Promise<void> {
   await db.deleteFrom('segment_lines').where('segment_no', '=', segmentNo).execute()
-  await recount(db, [segmentNo])
+  await recountLineTotals(db, segmentNo)
 }
 
 /** Two sums are the same: exactly on PostgreSQL (numeric); on SQLite (floating point) to 1 part in 10^9. */

@@ -129,7 +129,7 @@ describe.each(dialects)('the segment line totals on %s', (dialect) => {
     expect(await summed(seg)).toEqual([4, 19, 20])
   })
 
-  it('Given segments of different costs, when the list is filtered and sorted on Cost (LCY), then it uses the stored sums', async () => {
+  it('Given segments of different costs and criteria, when the list is filtered and sorted on Cost (LCY) and on No. of Criteria Actions, then it shows the stored sums and the counted actions', async () => {
     await createSegment(db.kysely, 'TOT4', { unit_cost_lcy: 100 })
     await tx((trx) => addContacts(trx, dialect, 'TOT4', { contact: { no: 'P1' } }, {}, actor))
     const page = await listSegments(db.kysely, dialect, { 'filter[costLcy]': '>5', sort: '-costLcy' })
@@ -138,11 +138,23 @@ describe.each(dialects)('the segment line totals on %s', (dialect) => {
       ['TOT3', 19],
     ])
     const all = await listSegments(db.kysely, dialect, { 'filter[no]': 'TOT*' })
-    expect(all.items.map((s) => [s.no, s.noOfLines, s.costLcy, s.durationMin])).toEqual([
-      ['TOT1', 0, 0, 0],
-      ['TOT2', 0, 0, 0],
-      ['TOT3', 4, 19, 20],
-      ['TOT4', 1, 100, 0],
+    expect(all.items.map((s) => [s.no, s.noOfLines, s.costLcy, s.durationMin, s.noOfCriteriaActions])).toEqual([
+      ['TOT1', 0, 0, 0, 0],
+      ['TOT2', 0, 0, 0, 2],
+      ['TOT3', 4, 19, 20, 2],
+      ['TOT4', 1, 100, 0, 1],
+    ])
+    // No. of Criteria Actions is counted, not stored: the list filters and sorts on it all the same.
+    const busy = await listSegments(db.kysely, dialect, {
+      'filter[noOfCriteriaActions]': '>1',
+      sort: '-noOfCriteriaActions,-no',
+    })
+    expect([busy.total, busy.items.map((s) => [s.no, s.noOfCriteriaActions])]).toEqual([
+      2,
+      [
+        ['TOT3', 2],
+        ['TOT2', 2],
+      ],
     ])
   })
 })

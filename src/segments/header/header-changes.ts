@@ -99,6 +99,7 @@ export async function applyHeaderChanges(
   opts: ChangeOptions,
 ): Promise<HeaderRow> {
   const h: HeaderRow = { ...header }
+  let linesCostChanged = false
   const linesWithHeaderTemplate = () =>
     trx
       .updateTable('segment_lines')
@@ -165,9 +166,11 @@ export async function applyHeaderChanges(
     await linesWithHeaderTemplate()
       .set({ [p.line]: value } as never)
       .execute()
-    // Cost (LCY) and Duration (Min.) of the header are the sums of the lines' (migration 008).
-    if (p.line === 'cost_lcy' || p.line === 'duration_min') await recountLineTotals(trx, h.no)
+    if (p.line === 'cost_lcy' || p.line === 'duration_min') linesCostChanged = true
   }
+  // Cost (LCY) and Duration (Min.) of the header are the sums of the lines' (migration 008): summed once,
+  // however many of the two fields changed.
+  if (linesCostChanged) await recountLineTotals(trx, h.no)
   return h
 }
 
