@@ -18,11 +18,11 @@ import {
   previewStep,
   removeContacts,
 } from '../src/segments/engine/index.js'
+import { findLineTotalMismatches } from '../src/segments/engine/line-totals-check.js'
 import { workDate } from '../src/segments/header/create-segment.js'
 import { listLines } from '../src/segments/lines/line-service.js'
 import { logSegment } from '../src/segments/log/log-segment.js'
 import { inSegmentAction } from '../src/segments/segment-action.js'
-import { lineTotalMismatches } from '../src/test-support/segment-lines.js'
 import { AS_OF } from './generate.js'
 import { HEADER, rawSql, USER } from './raw-sql.js'
 
@@ -91,8 +91,11 @@ const actionCols = sql.raw(
 
 /** Lines, history and criteria actions of two segments are the same, and each header counts its lines. */
 async function sameSegments(db: Db, p: string, r: string): Promise<void> {
-  const [wrong] = await lineTotalMismatches(db.kysely, [p, r])
-  if (wrong) throw new Mismatch(`${wrong[0]}: the header's lines/cost/duration are ${wrong[1]}, its lines' ${wrong[2]}`)
+  const [wrong] = await findLineTotalMismatches(db.kysely, db.dialect, [p, r])
+  if (wrong)
+    throw new Mismatch(
+      `${wrong.segmentNo}: the header's totals are ${JSON.stringify(wrong.stored)}, its lines' ${JSON.stringify(wrong.counted)}`,
+    )
   await sameRows(
     db,
     'segment lines',

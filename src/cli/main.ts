@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { adminCommands } from './commands/admin.js'
 import { backupCommands } from './commands/backup.js'
+import { checkCommand } from './commands/check.js'
 import { demoCommand } from './commands/demo.js'
 import { exportSegmentCommand } from './commands/export-segment.js'
 import { importContactsCommand } from './commands/import-contacts.js'
@@ -22,6 +23,7 @@ importContactsCommand(program)
 exportSegmentCommand(program)
 demoCommand(program)
 backupCommands(program)
+checkCommand(program)
 
 try {
   await program.parseAsync(process.argv)

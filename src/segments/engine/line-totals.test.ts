@@ -14,7 +14,7 @@ const actor = { username: 'tester' }
 /**
  * No. of Lines, Cost (LCY) and Duration (Min.) are stored on the header (migrations 007, 008) and kept by
  * every statement that changes lines. Each step below is followed by the totals the segment card shows and
- * the sums of its lines, which must agree. (Every test database is also checked on drop: `lineTotalMismatches`.)
+ * the sums of its lines, which must agree. (Every test database is also checked on drop: `findLineTotalMismatches`.)
  */
 describe.each(dialects)('the segment line totals on %s', (dialect) => {
   let db: TestDb
