@@ -8,8 +8,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { type Db, openDb } from '../src/db/connection.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import { generate } from './generate.js'
+import { dropBenchSegments } from './operations.js'
 
 export interface BenchDatabase {
   db: Db
@@ -68,4 +72,25 @@ export async function openBenchDatabase(url: string | undefined, reuse = false):
       await c.end()
     },
   }
+}
+
+/**
+ * Migrates the database and generates `contacts` contacts in it, with statistics as a running installation
+ * has them; or, `reuse`d, removes the segments a previous run left. The seconds it took.
+ */
+export async function fillBenchDatabase(
+  db: Db,
+  contacts: number,
+  reuse: boolean,
+  log: (line: string) => void,
+): Promise<number> {
+  await migrateToLatest(db)
+  const t = performance.now()
+  if (reuse) await dropBenchSegments(db)
+  else {
+    await generate(db, contacts, log)
+    // PostgreSQL's autovacuum would have analysed the loaded tables and set their visibility maps.
+    if (db.dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(db.kysely)
+  }
+  return (performance.now() - t) / 1000
 }

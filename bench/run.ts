@@ -11,6 +11,8 @@
  *   … --reuse --db <kept database>       time again on a database a run kept (while tuning): its segments
  *                                        are made afresh, its contacts kept
  *
+ * How the times grow with the contacts, both sizes timed in the same minutes: `bench/growth.ts`.
+ *
  * With a PostgreSQL URL the bench creates its own database on that server (`LC_COLLATE 'C'`, template0)
  * and drops it afterwards unless `--keep`. Targets (docs/performance.md) are printed beside the figures;
  * nothing fails on a missed target.
@@ -18,11 +20,10 @@
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { sql } from 'kysely'
-import { migrateToLatest } from '../src/db/migrate.js'
-import { openBenchDatabase } from './bench-database.js'
-import { generate } from './generate.js'
-import { dropBenchSegments, Mismatch, type Operation, prepareOperations } from './operations.js'
-import { peakRssMb, resetPeakRss, rssMb, rssSummary } from './rss.js'
+import { fillBenchDatabase, openBenchDatabase } from './bench-database.js'
+import { type Measured, measure } from './measure.js'
+import { Mismatch, prepareOperations } from './operations.js'
+import { peakRssMb, rssMb, rssSummary } from './rss.js'
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -38,23 +39,6 @@ const only = arg('only')?.split(',')
 const reuse = process.argv.includes('--reuse')
 if (!Number.isInteger(N) || N < 1000) throw new Error('--contacts must be an integer ≥ 1000')
 
-export interface Result {
-  name: string
-  /** Median of the product's runs, ms. */
-  ms: number
-  /** Median of the hand-written SQL's runs, ms. */
-  rawMs: number
-  ratio: number
-  /** Rows the operation inserted, removed, restored, logged or returned. */
-  rows: number
-  /**
-   * Median time of what the product's route starts after it has answered (PostgreSQL's statistics refresh
-   * after a step of 100,000 lines or more), timed apart: not in `ms`, not in the user's wait. Absent when
-   * the operation starts nothing.
-   */
-  afterAnswerMs?: number
-}
-
 /** SQLite at 1M contacts (issue #6); every ratio ≤ 1.25 on both engines. */
 const TARGET_MS: Record<string, number> = {
   'add-typical': 2000,
@@ -66,99 +50,12 @@ const TARGET_MS: Record<string, number> = {
 const MAX_RATIO = 1.25
 const MAX_RSS_MB = 400
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-const round = (x: number) => (x >= 100 ? Math.round(x) : Math.round(x * 10) / 10)
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')
 
-/**
- * Warm-up (both sides, then the row check), then `runs` timed runs per side, alternating which goes first.
- * A read that takes milliseconds is timed as a batch — as many calls as fill about 200 ms, the two sides'
- * calls interleaved, each side's time divided by their number — so a run's time is not one clock reading, a
- * scheduler tick or a garbage collection; it is warmed up by untimed batches first.
- */
-async function measure(op: Operation): Promise<Result & { checkPeakRssMb: number }> {
-  resetPeakRss()
-  await op.setup?.()
-  let t = performance.now()
-  const p0 = await op.product()
-  const warmMs = performance.now() - t
-  await op.afterAnswer?.()
-  const r0 = await op.raw()
-  await op.check(p0, r0)
-  await op.resetProduct?.()
-  await op.resetRaw?.()
-  // The row check's EXCEPTs are the bench's own work (at a million contacts they take SQLite to 466 MiB, the
-  // refine itself to 260 MiB): the peak of the operation is taken over the timed runs and their resets only.
-  const checkPeakRssMb = Math.round(peakRssMb())
-  resetPeakRss()
-  const readOnly = !op.resetProduct && !op.resetRaw
-  const fill = (ms: number, total = 200) => Math.min(5 * total, Math.ceil(total / Math.max(ms, 0.2)))
-  let batch = 1
-  if (readOnly && warmMs < 50) {
-    // The first call is cold (statements are prepared, and the JIT compiles the code over its first
-    // thousand calls: the product's query builder, more code than the raw SQL's, kept getting faster over
-    // the timed runs), so it neither warms a sub-millisecond read nor tells its time. About a second of
-    // untimed calls per side warms it, as a running server is; the batch is sized from the warm average.
-    const n = fill(warmMs, 1000)
-    for (const side of ['product', 'raw'] as const) for (let b = 0; b < n; b++) await op[side]()
-    t = performance.now()
-    for (let b = 0; b < n; b++) await op.product()
-    batch = fill((performance.now() - t) / n)
-  }
-  const times = { product: [] as number[], raw: [] as number[] }
-  const afterAnswer: number[] = []
-  let rows = p0
-  for (let i = 0; i < runs; i++) {
-    if (batch > 1) {
-      // A batch interleaves the two sides call by call, each call timed alone: on a shared machine the CPU's
-      // speed drifts over a 200 ms batch (steal time), and timing one side's batch after the other's charged
-      // that drift to whichever side ran in the slower stretch.
-      const sum = { product: 0, raw: 0 }
-      for (let b = 0; b < batch; b++) {
-        for (const side of (i + b) % 2 === 0 ? (['product', 'raw'] as const) : (['raw', 'product'] as const)) {
-          t = performance.now()
-          const n = await op[side]()
-          sum[side] += performance.now() - t
-          if (side === 'product') rows = n
-        }
-      }
-      times.product.push(sum.product / batch)
-      times.raw.push(sum.raw / batch)
-      continue
-    }
-    for (const side of i % 2 === 0 ? (['product', 'raw'] as const) : (['raw', 'product'] as const)) {
-      t = performance.now()
-      const n = await op[side]()
-      times[side].push(performance.now() - t)
-      if (side === 'product') {
-        rows = n
-        t = performance.now()
-        if (await op.afterAnswer?.()) afterAnswer.push(performance.now() - t)
-      }
-      await (side === 'product' ? op.resetProduct?.() : op.resetRaw?.())
-    }
-  }
-  await op.teardown?.()
-  const ms = median(times.product)
-  const rawMs = median(times.raw)
-  return {
-    name: op.name,
-    ms: round(ms),
-    rawMs: round(rawMs),
-    ratio: Math.round((ms / rawMs) * 100) / 100,
-    rows,
-    ...(afterAnswer.length ? { afterAnswerMs: round(median(afterAnswer)) } : {}),
-    checkPeakRssMb,
-  }
-}
-
-function table(results: Result[], engine: string, checkTargets: boolean): string {
+function table(results: Measured[], engine: string, checkTargets: boolean): string {
   const head = ['operation', 'product ms', 'raw SQL ms', 'ratio', 'rows', 'target']
   const lines = results.map((r) => {
     const misses: string[] = []
@@ -189,32 +86,23 @@ async function main() {
   console.log(`${bench.where}; load average ${loadBefore}`)
   let failed = false
   try {
-    await migrateToLatest(db)
-    let t = performance.now()
-    if (reuse) await dropBenchSegments(db)
-    else {
-      await generate(db, N, console.log)
-      // Statistics as a running installation has them: PostgreSQL's autovacuum would have analysed the
-      // loaded tables and set their visibility maps.
-      if (db.dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(db.kysely)
-    }
-    const generateSeconds = (performance.now() - t) / 1000
+    const generateSeconds = await fillBenchDatabase(db, N, reuse, console.log)
     const dbSizeMb = (await bench.size()) / 1024 / 1024
     console.log(
       `generated ${N.toLocaleString('en')} contacts in ${generateSeconds.toFixed(0)} s (${dbSizeMb.toFixed(0)} MiB)`,
     )
 
-    t = performance.now()
+    const t = performance.now()
     const ops = (await prepareOperations(db)).filter((o) => !only || only.includes(o.name))
     console.log(
       `prepared the segments in ${((performance.now() - t) / 1000).toFixed(0)} s; RSS ${rssMb().toFixed(0)} MiB`,
     )
 
-    const results: Result[] = []
+    const results: Measured[] = []
     const peaks: Record<string, number> = {}
     const checkPeaks: Record<string, number> = {}
     for (const op of ops) {
-      const { checkPeakRssMb, ...r } = await measure(op)
+      const { checkPeakRssMb, ...r } = await measure(op, runs)
       results.push(r)
       peaks[r.name] = Math.round(peakRssMb())
       checkPeaks[r.name] = checkPeakRssMb

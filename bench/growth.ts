@@ -1,0 +1,160 @@
+/**
+ * How the operations' times grow with the contacts, measured on two databases at once: both are generated
+ * (100,000 and 1,000,000 contacts unless `--sizes`), then each operation is warmed up and checked on both, and
+ * its timed runs alternate between the two databases, run by run. `npm run bench` times each size in its own
+ * run, up to an hour apart on this shared machine, whose speed drifts by 20–40 % in that time; here the two
+ * sizes' runs share the same minutes, so the drift falls on both.
+ *
+ *   npx tsx bench/growth.ts                                          # SQLite files in the temp folder
+ *   npx tsx bench/growth.ts --db postgres://postgres@127.0.0.1:5432/postgres
+ *   … --sizes 100000,1000000  --runs 5  --only add-large,refine  --json docs/growth-sqlite.json  --keep
+ *   … --reuse --dbs sqlite:/tmp/a.db,sqlite:/tmp/b.db             time again on two kept databases
+ *
+ * Prints, per operation, the product's and the raw SQL's medians at each size and their growth: the time's
+ * growth divided by the contacts' (1 is linear).
+ */
+import { writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BenchDatabase, fillBenchDatabase, openBenchDatabase } from './bench-database.js'
+import { type Measured, type Run, summarise, timeRun, type Warm, warmUp } from './measure.js'
+import { Mismatch, type Operation, prepareOperations } from './operations.js'
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const sizes = (arg('sizes') ?? '100000,1000000').split(',').map(Number)
+const url = arg('db')
+const reuse = process.argv.includes('--reuse')
+const dbs = arg('dbs')?.split(',')
+const keep = process.argv.includes('--keep')
+const runs = Number(arg('runs') ?? '5')
+const only = arg('only')?.split(',')
+const jsonFile = arg('json')
+if (sizes.length !== 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1000) || sizes[0] >= sizes[1])
+  throw new Error('--sizes takes two integers ≥ 1000, the smaller first')
+if (reuse && dbs?.length !== 2) throw new Error('--reuse needs --dbs <smaller database>,<larger database>')
+
+export interface Growth {
+  name: string
+  /** The medians at each size, in the order of `sizes`. */
+  at: [Measured, Measured]
+  /** (time at the larger size ÷ time at the smaller) ÷ (larger ÷ smaller): 1 is linear. */
+  growth: number
+  rawGrowth: number
+}
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`)
+const size = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`)
+
+/** One database per size: a kept one (`--dbs`), or a new SQLite file or PostgreSQL database. */
+function databaseFor(i: number): Promise<BenchDatabase> {
+  if (dbs) return openBenchDatabase(dbs[i], reuse)
+  if (!url || url.startsWith('sqlite:'))
+    return openBenchDatabase(`sqlite:${join(tmpdir(), `segmenta-growth-${process.pid}-${sizes[i]}.db`)}`)
+  return openBenchDatabase(url)
+}
+
+/**
+ * Warm-up and row check on each database, then `runs` timed runs on each, alternating the database run by
+ * run (and which goes first), so the two sizes are timed in the same minutes.
+ */
+async function grow(pair: [Operation, Operation]): Promise<Growth> {
+  const warm: Warm[] = []
+  for (const op of pair) warm.push(await warmUp(op))
+  const timed: [Run[], Run[]] = [[], []]
+  for (let i = 0; i < runs; i++)
+    for (const s of i % 2 === 0 ? [0, 1] : [1, 0]) timed[s].push(await timeRun(pair[s], warm[s], i))
+  for (const op of pair) await op.teardown?.()
+  const at: [Measured, Measured] = [summarise(pair[0].name, timed[0]), summarise(pair[1].name, timed[1])]
+  const factor = sizes[1] / sizes[0]
+  const g = (a: number, b: number) => Math.round((b / a / factor) * 100) / 100
+  return { name: pair[0].name, at, growth: g(at[0].ms, at[1].ms), rawGrowth: g(at[0].rawMs, at[1].rawMs) }
+}
+
+function table(results: Growth[]): string {
+  const [a, b] = sizes.map(size)
+  const head = [
+    'operation',
+    `${a}: product (raw SQL)`,
+    `${b}: product (raw SQL)`,
+    `growth ÷ ${sizes[1] / sizes[0]}: product (raw SQL)`,
+  ]
+  const rows = results.map((r) => [
+    r.name,
+    ...r.at.map((m) => `${ms(m.ms)} (${ms(m.rawMs)})`),
+    `${r.growth.toFixed(2)} (${r.rawGrowth.toFixed(2)})`,
+  ])
+  return [head, head.map((_, i) => (i ? '---:' : '---')), ...rows].map((l) => `| ${l.join(' | ')} |`).join('\n')
+}
+
+async function main() {
+  const benches: BenchDatabase[] = []
+  const loadBefore = load()
+  let failed = false
+  try {
+    const pairs: Operation[][] = []
+    const generated: number[] = []
+    for (const [i, n] of sizes.entries()) {
+      const bench = await databaseFor(i)
+      benches.push(bench)
+      console.log(`${bench.where}: ${n.toLocaleString('en')} contacts; load average ${load()}`)
+      const seconds = await fillBenchDatabase(bench.db, n, reuse, (line) => console.log(line))
+      generated.push(Math.round(seconds))
+      const ops = (await prepareOperations(bench.db)).filter((o) => !only || only.includes(o.name))
+      ops.forEach((op, k) => {
+        pairs[k] ??= []
+        pairs[k].push(op)
+      })
+    }
+    const results: Growth[] = []
+    for (const pair of pairs) {
+      const r = await grow(pair as [Operation, Operation])
+      results.push(r)
+      console.log(
+        `  ${r.name}: ${r.at.map((m, i) => `${size(sizes[i])} ${m.ms} ms (raw ${m.rawMs} ms)`).join(', ')}; growth ${r.growth} (raw ${r.rawGrowth}); load ${load()}`,
+      )
+    }
+    const loadAfter = load()
+    const engine = benches[0].db.dialect
+    console.log(`\n${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, timed runs alternating between the two sizes\n`)
+    console.log(table(results))
+    console.log(`\nload average before ${loadBefore}, after ${loadAfter}`)
+    if (jsonFile) {
+      const out = {
+        engine,
+        sizes,
+        results,
+        run: {
+          at: new Date().toISOString(),
+          command: `npx tsx bench/growth.ts ${process.argv.slice(2).join(' ')}`,
+          node: process.version,
+          runsPerSide: runs,
+          loadAverageBefore: loadBefore,
+          loadAverageAfter: loadAfter,
+          generateSeconds: generated,
+        },
+      }
+      writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`)
+      console.log(`wrote ${jsonFile}`)
+    }
+  } catch (e) {
+    failed = true
+    if (e instanceof Mismatch) console.error(`The raw SQL and the product disagree — ${e.message}`)
+    else console.error(e)
+  } finally {
+    for (const bench of benches) {
+      await bench.cleanup(keep)
+      if (keep) console.log(`kept ${bench.where}`)
+    }
+  }
+  if (failed) process.exitCode = 1
+}
+
+await main()
