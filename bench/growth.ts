@@ -13,17 +13,12 @@
  * Prints, per operation, the product's and the raw SQL's medians at each size and their growth: the time's
  * growth divided by the contacts' (1 is linear).
  */
-import { writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BenchDatabase, fillBenchDatabase, openBenchDatabase } from './bench-database.js'
 import { type Measured, type Run, summarise, timeRun, type Warm, warmUp } from './measure.js'
-import { Mismatch, type Operation, prepareOperations } from './operations.js'
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
+import { type Operation, prepareOperations } from './operations.js'
+import { arg, command, load, reportFailure, writeJson } from './script.js'
 
 const sizes = (arg('sizes') ?? '100000,1000000').split(',').map(Number)
 const url = arg('db')
@@ -46,10 +41,6 @@ export interface Growth {
   rawGrowth: number
 }
 
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`)
 const size = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`)
 
@@ -133,7 +124,7 @@ async function main() {
         results,
         run: {
           at: new Date().toISOString(),
-          command: `npx tsx bench/growth.ts ${process.argv.slice(2).join(' ')}`,
+          command: command('bench/growth.ts'),
           node: process.version,
           runsPerSide: runs,
           loadAverageBefore: loadBefore,
@@ -141,13 +132,11 @@ async function main() {
           generateSeconds: generated,
         },
       }
-      writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`)
-      console.log(`wrote ${jsonFile}`)
+      writeJson(jsonFile, out)
     }
   } catch (e) {
     failed = true
-    if (e instanceof Mismatch) console.error(`The raw SQL and the product disagree — ${e.message}`)
-    else console.error(e)
+    reportFailure(e)
   } finally {
     for (const bench of benches) {
       await bench.cleanup(keep)

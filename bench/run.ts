@@ -17,18 +17,12 @@
  * and drops it afterwards unless `--keep`. Targets (docs/performance.md) are printed beside the figures;
  * nothing fails on a missed target.
  */
-import { writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { sql } from 'kysely'
 import { fillBenchDatabase, openBenchDatabase } from './bench-database.js'
 import { type Measured, measure } from './measure.js'
-import { Mismatch, prepareOperations } from './operations.js'
+import { prepareOperations } from './operations.js'
 import { peakRssMb, rssMb, rssSummary } from './rss.js'
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
+import { arg, command, load, reportFailure, writeJson } from './script.js'
 
 const N = Number(arg('contacts') ?? '100000')
 const url = arg('db')
@@ -49,11 +43,6 @@ const TARGET_MS: Record<string, number> = {
 }
 const MAX_RATIO = 1.25
 const MAX_RSS_MB = 400
-
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')
 
 function table(results: Measured[], engine: string, checkTargets: boolean): string {
   const head = ['operation', 'product ms', 'raw SQL ms', 'ratio', 'rows', 'target']
@@ -132,7 +121,7 @@ async function main() {
         peakRssMb: peak,
         run: {
           at: new Date().toISOString(),
-          command: `npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`,
+          command: command('bench/run.ts'),
           engineVersion: version,
           node: process.version,
           runsPerSide: runs,
@@ -145,13 +134,11 @@ async function main() {
           rowCheckPeakRssMbByOperation: checkPeaks,
         },
       }
-      writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`)
-      console.log(`wrote ${jsonFile}`)
+      writeJson(jsonFile, out)
     }
   } catch (e) {
     failed = true
-    if (e instanceof Mismatch) console.error(`The raw SQL and the product disagree — ${e.message}`)
-    else console.error(e)
+    reportFailure(e)
   } finally {
     await bench.cleanup(keep)
     if (keep) console.log(`kept ${bench.where}`)
