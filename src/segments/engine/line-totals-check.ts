@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
+import { recountLineTotals } from './segment-state.js'
 
 /** A segment's line totals: No. of Lines, Cost (LCY), Duration (Min.). */
 export interface LineTotals {
@@ -66,9 +67,10 @@ export async function findLineTotalMismatches(
 }
 
 /**
- * Sums the lines again onto the headers of `segments`, in one transaction that first locks those headers
- * (PostgreSQL `FOR UPDATE`; SQLite's write lock is the transaction's), so a step running on one of them
- * finishes before its lines are counted. Returns the segments recounted (those that still exist).
+ * Sums the lines again onto the headers of `segments` (`recountLineTotals`, as a header change copied to the
+ * lines does), in one transaction that first locks those headers (PostgreSQL `FOR UPDATE`, in no. order;
+ * SQLite's write lock is the transaction's), so a step running on one of them finishes before its lines are
+ * counted. Returns the segments recounted (those that still exist).
  */
 export async function recountSegments(db: Kysely<DB>, dialect: Dialect, segments: string[]): Promise<string[]> {
   if (segments.length === 0) return []
@@ -76,13 +78,8 @@ export async function recountSegments(db: Kysely<DB>, dialect: Dialect, segments
     let locked = trx.selectFrom('segment_headers').select('no').where('no', 'in', segments).orderBy('no')
     if (dialect === 'postgres') locked = locked.forUpdate()
     const nos = (await locked.execute()).map((r) => r.no)
-    if (nos.length === 0) return []
-    const of = sql`FROM segment_lines l WHERE l.segment_no = segment_headers.no`
-    await sql`UPDATE segment_headers
-        SET no_of_lines = (SELECT count(*) ${of}),
-            cost_lcy = (SELECT coalesce(sum(l.cost_lcy), 0) ${of}),
-            duration_min = (SELECT coalesce(sum(l.duration_min), 0) ${of})
-        WHERE no IN (${sql.join(nos)})`.execute(trx)
+    // One statement per segment found out of step: a repair of a few segments, not a step's path.
+    for (const no of nos) await recountLineTotals(trx, no)
     return nos
   })
 }
