@@ -176,3 +176,69 @@ describe.each(dialects)('Campaign target groups, entries and statistics on %s', 
     expect(list.body.items[0].targetContactsContacted).toBeUndefined()
   })
 })
+
+describe.each(dialects)('Contact changes keep activated target groups in step on %s', (dialect) => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp(dialect)
+    await seedLogWorld(t.db.kysely)
+    // Targets of CP1: P1 (company K1) and the company-less P4. CP2 has a target line too but is not activated.
+    await makeSegment(t.db.kysely, 'T', [
+      line(10000, 'P1', { campaign_no: 'CP1', campaign_target: 1 }),
+      line(20000, 'P4', { campaign_no: 'CP1', campaign_target: 1 }),
+      line(30000, 'P2', { campaign_no: 'CP2', campaign_target: 1 }),
+    ])
+    expect((await t.marketer.post('/api/campaigns/CP1/activate', {})).status).toBe(200)
+  })
+  afterAll(() => t.close())
+
+  const group = async (no: string) =>
+    (await t.viewer.get(`/api/campaigns/${no}/target-group`)).body.items.map((g: Record<string, string>) => [
+      g.type,
+      g.no,
+    ])
+
+  it('Given target company K1, when it is linked to customer C10 and unlinked again, then the group has Customer C10 and then Contact K1 again (BC ConverttoCustomer)', async () => {
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Contact', 'P4'],
+    ])
+    const link = await t.marketer.post('/api/contacts/K1/business-relations', {
+      businessRelationCode: 'CUST',
+      linkToTable: 'Customer',
+      linkNo: 'C10',
+    })
+    expect(link.status).toBe(201)
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'P4'],
+      ['Customer', 'C10'],
+    ])
+    expect(await group('CP2')).toEqual([])
+    expect((await t.marketer.del('/api/contacts/K1/business-relations/CUST')).status).toBe(204)
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Contact', 'P4'],
+    ])
+  })
+
+  it('Given logged targets, when the company-less target P4 joins company K2 (customer C20), then the group has Customer C20 instead of Contact P4', async () => {
+    expect((await t.marketer.post('/api/segments/T/log', {})).status).toBe(200)
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Contact', 'P4'],
+    ])
+    const moved = await t.marketer.patch('/api/contacts/P4', { companyNo: 'K2' })
+    expect(moved.status).toBe(200)
+    expect(moved.body.companyNo).toBe('K2')
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Customer', 'C20'],
+    ])
+  })
+
+  it('Given logged targets, when target company K1 is deleted with its persons, then its entries lose their contact and K1 leaves the group', async () => {
+    expect((await t.admin.del('/api/contacts/K1')).status).toBe(204)
+    expect(await group('CP1')).toEqual([['Customer', 'C20']])
+    expect(await group('CP2')).toEqual([])
+  })
+})

@@ -135,9 +135,22 @@ export async function deactivateCampaign(trx: Tx, campaignNo: string): Promise<{
 /**
  * Rebuilds the target group of every activated campaign. Segment actions call it at the end of their
  * transaction (see `inSegmentAction`), so a campaign's targets follow its lines whichever way they
- * changed (Q11). Activated campaigns are few; with none activated this is one small query.
+ * changed (Q11); so do the contact changes that move target entries or customers: a person's change of
+ * company, a contact's deletion, and a customer link added to or removed from a company (BC's
+ * ConverttoCustomer moves a target from Contact to Customer). Activated campaigns are few; with none
+ * activated this is one small query.
  */
 export async function syncActivatedCampaigns(trx: Tx): Promise<void> {
-  const rows = await trx.selectFrom('campaign_target_groups').select('campaign_no').distinct().execute()
-  for (const r of rows) await rebuild(trx, r.campaign_no)
+  for (const no of await activatedCampaigns(trx)) await rebuild(trx, no)
+}
+
+/** The campaigns that have a target group (Activated), in no. order. */
+export async function activatedCampaigns(db: Tx): Promise<string[]> {
+  const rows = await db
+    .selectFrom('campaign_target_groups')
+    .select('campaign_no')
+    .distinct()
+    .orderBy('campaign_no')
+    .execute()
+  return rows.map((r) => r.campaign_no)
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { code, date, type Field, int, option, text, toApi } from '../api/fields.js'
 import { type ListPage, parseListQuery, runList } from '../api/list-query.js'
+import { syncActivatedCampaigns } from '../campaigns/target-group.js'
 import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import type { Tx } from '../db/transaction.js'
@@ -198,7 +199,8 @@ export async function listBusinessRelations(
  *   `Business Relation Code CUST is used when a Contact is linked with a Customer.`;
  * - one link per table per contact: `Contact CT0001 already has a Contact Business Relation with Customer C0001.`;
  * - one contact per linked record: `Customer C0001 already has a Contact Business Relation with Contact CT0002.`;
- * - a linked relation replaces an unlinked row of the same code (BC OnInsert), otherwise the pair must be new.
+ * - a linked relation replaces an unlinked row of the same code (BC OnInsert), otherwise the pair must be new;
+ * - a customer link moves the company from Contact to Customer in activated campaigns' target groups.
  */
 export async function addBusinessRelation(
   trx: Tx,
@@ -265,6 +267,8 @@ export async function addBusinessRelation(
     .insertInto('contact_business_relations')
     .values({ contact_no: contactNo, business_relation_code: codeValue, link_to_table: linkToTable, link_no: linkNo })
     .execute()
+  // BC ConverttoCustomer: a company now linked to a customer is that customer in activated target groups.
+  if (linkToTable === 'Customer') await syncActivatedCampaigns(trx)
   const row = await selectBusinessRelations(trx, contactNo)
     .where('r.business_relation_code', '=', codeValue)
     .executeTakeFirstOrThrow()
@@ -273,13 +277,16 @@ export async function addBusinessRelation(
 
 export async function removeBusinessRelation(trx: Tx, contactNo: string, codeValue: string): Promise<void> {
   await loadContact(trx, contactNo)
-  const res = await trx
+  const removed = await trx
     .deleteFrom('contact_business_relations')
     .where('contact_no', '=', contactNo)
     .where('business_relation_code', '=', codeValue)
+    .returning('link_to_table')
     .executeTakeFirst()
-  if (!Number(res.numDeletedRows))
+  if (!removed)
     throw notFound('Contact Business Relation', { 'Contact No.': contactNo, 'Business Relation Code': codeValue })
+  // Without its customer link the company is a contact again in activated target groups.
+  if (removed.link_to_table === 'Customer') await syncActivatedCampaigns(trx)
 }
 
 // --- profile answers (per contact, per questionnaire contact type) ---

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { toApi, toRow } from '../api/fields.js'
 import { type ListPage, parseListQuery, runList } from '../api/list-query.js'
+import { syncActivatedCampaigns } from '../campaigns/target-group.js'
 import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import type { Tx } from '../db/transaction.js'
@@ -122,6 +123,8 @@ export async function updateContact(
     if (next.company_no) inheritFromCompany(next, given, await loadCompany(trx, next.company_no), oldCompany, setup)
     else next.company_name = ''
     await repointInteractions(trx, no, baseCompanyNo, next.company_no)
+    // The re-pointed entries may be campaign targets: an activated campaign's group follows their company.
+    await syncActivatedCampaigns(trx)
   }
 
   applyNames(next, given, before)
@@ -167,7 +170,8 @@ async function repointInteractions(trx: Tx, no: string, oldCompanyNo: string, ne
  * Deletes a contact (BC Contact.OnDelete). Refused while the contact, or for a company any of its persons,
  * is on a segment line. A company takes its persons along and its interaction log entries (and its
  * persons') lose their contact; a person's entries are re-pointed to its company. Relation rows (groups,
- * business relations, profile answers) go with the contact by foreign-key cascade.
+ * business relations, profile answers) go with the contact by foreign-key cascade. Activated campaigns'
+ * target groups follow the entries.
  */
 export async function deleteContact(trx: Tx, no: string): Promise<void> {
   const c = await loadContact(trx, no)
@@ -195,6 +199,8 @@ export async function deleteContact(trx: Tx, no: string): Promise<void> {
       .execute()
   }
   await trx.deleteFrom('contacts').where('no', '=', no).execute()
+  // Entries that lost their contact, or moved to the company, may have been an activated campaign's targets.
+  await syncActivatedCampaigns(trx)
 }
 
 /**
