@@ -1,5 +1,6 @@
-import { type RawBuilder, sql } from 'kysely'
-import type { Tx } from '../db/transaction.js'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { inTransaction, type Tx } from '../db/transaction.js'
 import { notFound, ruleViolation } from '../errors.js'
 
 /**
@@ -144,6 +145,20 @@ export async function syncActivatedCampaigns(trx: Tx): Promise<void> {
   for (const no of await activatedCampaigns(trx)) await rebuild(trx, no)
 }
 
+/** A row of a campaign target group: `Customer` and the customer no., or `Contact` and the company's no. */
+export interface TargetGroupRow {
+  type: string
+  no: string
+}
+
+export interface TargetGroupMismatch {
+  campaignNo: string
+  /** Rows the campaign's target lines and entries give that its group lacks. */
+  missing: TargetGroupRow[]
+  /** Rows of its group that none of its target lines or entries gives. */
+  extra: TargetGroupRow[]
+}
+
 /** The campaigns that have a target group (Activated), in no. order. */
 export async function activatedCampaigns(db: Tx): Promise<string[]> {
   const rows = await db
@@ -153,4 +168,39 @@ export async function activatedCampaigns(db: Tx): Promise<string[]> {
     .orderBy('campaign_no')
     .execute()
   return rows.map((r) => r.campaign_no)
+}
+
+/**
+ * The activated campaigns whose stored target group is not the one their target lines and entries give, in
+ * no. order, with the rows missing and the rows extra (each in type, no. order). Two set-based statements per
+ * activated campaign (they are few). The product rebuilds a group in the transaction of every change it
+ * follows, so a difference means the data was changed outside the product (by hand in SQL, a partial restore).
+ */
+export async function findTargetGroupMismatches(db: Kysely<DB>): Promise<TargetGroupMismatch[]> {
+  const out: TargetGroupMismatch[] = []
+  for (const campaignNo of await activatedCampaigns(db)) {
+    // Compound operands without parentheses: SQLite does not take `(SELECT …) EXCEPT (SELECT …)`.
+    const stored = sql`SELECT g.type, g.no FROM campaign_target_groups g WHERE g.campaign_no = ${campaignNo}`
+    const desired = sql`SELECT d.type, d.no FROM ${desiredTargets(campaignNo)} d`
+    const rowsOf = async (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+      (
+        await sql<TargetGroupRow>`SELECT x.type, x.no FROM (${a} EXCEPT ${b}) x ORDER BY x.type, x.no`.execute(db)
+      ).rows.map((r) => ({ type: r.type, no: r.no }))
+    const missing = await rowsOf(desired, stored)
+    const extra = await rowsOf(stored, desired)
+    if (missing.length > 0 || extra.length > 0) out.push({ campaignNo, missing, extra })
+  }
+  return out
+}
+
+/**
+ * Rebuilds the target groups of `campaignNos` from their target lines and entries, in one transaction (a
+ * campaign left without targets is deactivated, as a step that removes its last target does). Returns the
+ * campaigns rebuilt.
+ */
+export async function rebuildTargetGroups(db: Kysely<DB>, campaignNos: string[]): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    for (const no of campaignNos) await rebuild(trx, no)
+    return campaignNos
+  })
 }

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activateCampaign, findTargetGroupMismatches, rebuildTargetGroups } from '../../campaigns/target-group.js'
 import { inTransaction } from '../../db/transaction.js'
 import { runCli, urlOf } from '../../reliability/server-fixtures.js'
 import { addContacts } from '../../segments/engine/add-contacts.js'
 import { findLineTotalMismatches, recountSegments } from '../../segments/engine/line-totals-check.js'
 import { createSegment, createWorld } from '../../segments/engine/test-fixtures.js'
+import { line, makeSegment, seedLogWorld } from '../../segments/log/log-fixtures.js'
 import { createTestDb, dialects, type TestDb } from '../../test-support/databases.js'
 
 /**
@@ -40,7 +42,8 @@ describe.each(dialects)('segmenta check on %s', (dialect) => {
     const r = await runCli(['--db', url, 'check'])
     expect([r.status, r.stdout, r.stderr]).toEqual([
       0,
-      'Checked 3 segments: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n',
+      'Checked 3 segments: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n' +
+        'Checked 0 activated campaigns: their target groups match their target lines and entries.\n',
       '',
     ])
   }, 60_000)
@@ -94,7 +97,8 @@ describe.each(dialects)('segmenta check on %s', (dialect) => {
     const again = await runCli(['--db', url, 'check'])
     expect([again.status, again.stdout]).toEqual([
       0,
-      'Checked 3 segments: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n',
+      'Checked 3 segments: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n' +
+        'Checked 0 activated campaigns: their target groups match their target lines and entries.\n',
     ])
   }, 60_000)
 
@@ -132,4 +136,123 @@ describe.each(dialects)('segmenta check on %s', (dialect) => {
       expect(await findLineTotalMismatches(db.kysely, dialect)).toEqual([])
     },
   )
+})
+
+/**
+ * `segmenta check` on campaign target groups. CP1 is activated from the target lines of P1 (company K1) and
+ * P3 (company K2, linked to customer C20): its group is Contact K1 and Customer C20. CP2 has a target line but
+ * is not activated, so it has no group to check. Then rows of CP1's group are changed by hand.
+ */
+describe.each(dialects)('segmenta check of campaign target groups on %s', (dialect) => {
+  let db: TestDb
+  let url: string
+  beforeAll(async () => {
+    db = await createTestDb(dialect)
+    await seedLogWorld(db.kysely)
+    await makeSegment(db.kysely, 'T', [
+      line(10000, 'P1', { campaign_no: 'CP1', campaign_target: 1 }),
+      line(20000, 'P3', { campaign_no: 'CP1', campaign_target: 1 }),
+      line(30000, 'P2', { campaign_no: 'CP2', campaign_target: 1 }),
+    ])
+    await inTransaction(db.kysely, (trx) => activateCampaign(trx, 'CP1'))
+    url = await urlOf(db)
+  }, 60_000)
+  afterAll(() => db.drop())
+
+  const group = async (campaignNo: string) =>
+    (
+      await db.kysely
+        .selectFrom('campaign_target_groups')
+        .select(['type', 'no'])
+        .where('campaign_no', '=', campaignNo)
+        .orderBy('type')
+        .orderBy('no')
+        .execute()
+    ).map((g) => [g.type, g.no])
+
+  it('Given an activated campaign as the product keeps it, when checked, then its group matches and it exits 0', async () => {
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Customer', 'C20'],
+    ])
+    expect(await findTargetGroupMismatches(db.kysely)).toEqual([])
+    const r = await runCli(['--db', url, 'check'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      0,
+      'Checked 1 segment: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n' +
+        'Checked 1 activated campaign: its target group matches its target lines and entries.\n',
+      '',
+    ])
+  }, 60_000)
+
+  it('Given a target row deleted and a stray row added by hand, when checked, then it names both, exits 1 and changes nothing', async () => {
+    await db.kysely
+      .deleteFrom('campaign_target_groups')
+      .where('campaign_no', '=', 'CP1')
+      .where('no', '=', 'C20')
+      .execute()
+    await db.kysely
+      .insertInto('campaign_target_groups')
+      .values({ type: 'Contact', no: 'P4', campaign_no: 'CP1' })
+      .execute()
+    const expected = [
+      { campaignNo: 'CP1', missing: [{ type: 'Customer', no: 'C20' }], extra: [{ type: 'Contact', no: 'P4' }] },
+    ]
+    expect(await findTargetGroupMismatches(db.kysely)).toEqual(expected)
+    const r = await runCli(['--db', url, 'check'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      'CP1: target group lacks Customer C20; has Contact P4, which no target line or entry gives\n',
+      'segmenta: the target groups of 1 of 1 activated campaign differ from their targets; run segmenta check --repair to rebuild them\n',
+    ])
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Contact', 'P4'],
+    ])
+  }, 60_000)
+
+  it('Given line totals and a target group both out of step, when checked with --repair, then both are put right and the next check is clean', async () => {
+    await db.kysely.updateTable('segment_headers').set({ no_of_lines: 7 }).where('no', '=', 'T').execute()
+    const r = await runCli(['--db', url, 'check'])
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      'segmenta: the stored line totals differ from the lines on 1 of 1 segment; the target groups of 1 of 1 activated campaign differ from their targets; run segmenta check --repair to recount and rebuild them\n',
+    ])
+    const repaired = await runCli(['--db', url, 'check', '--repair'])
+    expect([repaired.status, repaired.stderr]).toEqual([0, ''])
+    expect(repaired.stdout).toBe(
+      'T: stored 7 lines, cost 0, duration 0; its lines: 3 lines, cost 0, duration 0\n' +
+        'CP1: target group lacks Customer C20; has Contact P4, which no target line or entry gives\n' +
+        'Recounted 1 segment: T.\n' +
+        'Rebuilt the target groups of 1 campaign: CP1.\n',
+    )
+    expect(await group('CP1')).toEqual([
+      ['Contact', 'K1'],
+      ['Customer', 'C20'],
+    ])
+    expect(await group('CP2')).toEqual([])
+    const again = await runCli(['--db', url, 'check'])
+    expect([again.status, again.stdout]).toEqual([
+      0,
+      'Checked 1 segment: No. of Lines, Cost (LCY) and Duration (Min.) match the lines.\n' +
+        'Checked 1 activated campaign: its target group matches its target lines and entries.\n',
+    ])
+  }, 60_000)
+
+  it('Given an activated campaign whose targets are all gone, when rebuilt, then its group is empty: it is deactivated', async () => {
+    await db.kysely.updateTable('segment_lines').set({ campaign_target: 0 }).where('campaign_no', '=', 'CP1').execute()
+    expect(await findTargetGroupMismatches(db.kysely)).toEqual([
+      {
+        campaignNo: 'CP1',
+        missing: [],
+        extra: [
+          { type: 'Contact', no: 'K1' },
+          { type: 'Customer', no: 'C20' },
+        ],
+      },
+    ])
+    expect(await rebuildTargetGroups(db.kysely, ['CP1'])).toEqual(['CP1'])
+    expect(await group('CP1')).toEqual([])
+    expect(await findTargetGroupMismatches(db.kysely)).toEqual([])
+  })
 })
