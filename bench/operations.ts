@@ -185,6 +185,14 @@ function productSteps(db: Db) {
         (trx) => goBack(trx, db.dialect, no, actor),
         (r) => r.linesInserted + r.linesRemoved,
       ),
+    /** Log: the segment's lines go with it (its route refreshes the statistics after 100,000 of them too). */
+    log: async (no: string) => {
+      const r = await inTransaction(db.kysely, (trx) =>
+        logSegment(trx, db.dialect, no, {}, { username: USER, salespersonCode: '' }),
+      )
+      started = statistics.afterStep(r.linesChanged)
+      return r.interactionsLogged
+    },
     afterAnswer: async () => {
       await statistics.idle()
       if (failures.length) throw failures[0]
@@ -349,12 +357,8 @@ export async function prepareOperations(db: Db): Promise<Operation[]> {
     },
     {
       name: 'log-100k',
-      product: async () =>
-        (
-          await inTransaction(k, (trx) =>
-            logSegment(trx, db.dialect, 'LOG-P', {}, { username: USER, salespersonCode: '' }),
-          )
-        ).interactionsLogged,
+      product: () => steps.log('LOG-P'),
+      afterAnswer,
       raw: () => tx((trx) => raw.log(trx, 'LOG-R', workDate())),
       check: async (p, r) => {
         sameCount('log-100k', p, r)

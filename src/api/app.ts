@@ -18,6 +18,7 @@ import { z } from 'zod'
 import { installAudit } from '../audit/audit-log.js'
 import type { Db } from '../db/connection.js'
 import { AppError, classifyDbError, type FieldError, validationFailed } from '../errors.js'
+import type { LineStatistics } from '../segments/engine/line-statistics.js'
 import { installAuth, type SecurityOptions } from './auth-plugin.js'
 import { registerDomainRoutes } from './routes.js'
 import { fastifyTrustProxy, type TrustProxy } from './trust-proxy.js'
@@ -49,6 +50,8 @@ declare module 'fastify' {
     db: Db
     /** Every route of the app as registered (tests that must cover every route read it). */
     routeTable: RouteInfo[]
+    /** The app's one refresher of segment lines' statistics, which bulk steps call after they commit. */
+    lineStatistics: LineStatistics
   }
 }
 

@@ -26,6 +26,7 @@ export async function registerDomainRoutes(app: FastifyInstance): Promise<void> 
     app.log.warn({ err }, 'refreshing the statistics of segment lines failed'),
   )
   app.addHook('onClose', () => statistics.idle())
+  app.decorate('lineStatistics', statistics)
   registerMarketingSetupRoutes(app)
   registerSetupResources(app)
   registerUserRoutes(app)
@@ -37,7 +38,7 @@ export async function registerDomainRoutes(app: FastifyInstance): Promise<void> 
   registerContactRoutes(app)
   registerContactImportExportRoutes(app)
   registerValueEntryRoutes(app)
-  registerSegmentHeaderRoutes(app)
+  registerSegmentHeaderRoutes(app, statistics)
   registerSavedCriteriaRoutes(app, statistics)
   registerSegmentExportRoutes(app)
   registerSegmentLogRoutes(app, statistics)

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
 import { createSchema, patchSchema } from '../../api/fields.js'
 import { inTransaction } from '../../db/transaction.js'
+import type { LineStatistics } from '../engine/line-statistics.js'
 import { inSegmentAction } from '../segment-action.js'
 import { createSegment } from './create-segment.js'
 import type { HeaderChange } from './header-changes.js'
@@ -29,7 +30,7 @@ function changesInOrder(req: FastifyRequest): HeaderChange[] {
   return order.filter((k) => k in body && body[k] !== undefined).map((k) => [k, body[k]])
 }
 
-export function registerSegmentHeaderRoutes(app: FastifyInstance): void {
+export function registerSegmentHeaderRoutes(app: FastifyInstance, statistics: LineStatistics): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const db = app.db
   const tags = ['segments']
@@ -92,7 +93,8 @@ export function registerSegmentHeaderRoutes(app: FastifyInstance): void {
     '/api/segments/:no',
     { schema: { tags, summary: 'Delete a segment with its lines, criteria and history', params: segmentParams } },
     async (req, reply) => {
-      await inSegmentAction(db.kysely, (trx) => deleteSegment(trx, db.dialect, req.params.no))
+      const r = await inSegmentAction(db.kysely, (trx) => deleteSegment(trx, db.dialect, req.params.no))
+      statistics.afterStep(r.linesRemoved)
       return reply.status(204).send()
     },
   )

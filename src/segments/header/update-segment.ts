@@ -30,8 +30,10 @@ export async function updateSegment(
  * Deletes a segment. BC deletes criteria lines first (so deleting the lines does not ask "Your Segment is
  * now empty…"), then history, languages and lines; here no line trigger runs, so the order does not matter:
  * history, criteria actions and lines go by one statement each, then the header (`deleteSegmentRows`).
+ * Returns the lines deleted (the header's stored No. of Lines, read under the lock).
  */
-export async function deleteSegment(trx: Tx, dialect: Dialect, no: string): Promise<void> {
-  await lockSegment(trx, dialect, no)
+export async function deleteSegment(trx: Tx, dialect: Dialect, no: string): Promise<{ linesRemoved: number }> {
+  const header = await lockSegment(trx, dialect, no)
   await deleteSegmentRows(trx, no)
+  return { linesRemoved: Number(header.no_of_lines) }
 }

@@ -37,6 +37,11 @@ export interface LogResult {
   followUpSegmentNo?: string
   /** With Send Attachments: what the background delivery will send (queued after the commit). */
   delivery?: QueuedDelivery
+  /**
+   * Segment lines deleted with the segment plus those inserted on the follow-up segment: for the route's
+   * statistics refresh, not part of the answer.
+   */
+  linesChanged: number
 }
 
 /** A cast PostgreSQL needs for a parameter in the select list of `INSERT … SELECT`. */
@@ -156,13 +161,18 @@ export async function logSegment(
     campaignEntries.map((c) => c.campaign_no),
   )
 
-  const result: LogResult = { loggedSegmentEntryNo: entryNo, interactionsLogged }
+  const result: LogResult = {
+    loggedSegmentEntryNo: entryNo,
+    interactionsLogged,
+    linesChanged: Number(header.no_of_lines),
+  }
   if (campaignEntries.length) {
     result.campaignEntryNo = Number(campaignEntries[0].entry_no)
     result.campaignEntryNos = campaignEntries.map((c) => Number(c.entry_no))
   }
   if (opts.createFollowUpSegment) {
     result.followUpSegmentNo = await createFollowUpSegment(trx, dialect, entryNo, segmentNo, header.campaign_no, caller)
+    result.linesChanged += interactionsLogged
   }
   if (deliver) {
     const pending = await pendingDeliveries(trx, entryNo)

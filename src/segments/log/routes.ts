@@ -53,7 +53,10 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
     },
     async (req) => {
       const p = who(req)
-      const result = await inTransaction(db.kysely, (trx) => logSegment(trx, db.dialect, req.params.no, req.body, p))
+      const { linesChanged, ...result } = await inTransaction(db.kysely, (trx) =>
+        logSegment(trx, db.dialect, req.params.no, req.body, p),
+      )
+      statistics.afterStep(linesChanged)
       if (result.delivery?.status === 'queued') deliveries.enqueue(db.kysely, result.loggedSegmentEntryNo)
       return result
     },
