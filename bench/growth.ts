@@ -11,12 +11,14 @@
  *   … --reuse --dbs sqlite:/tmp/a.db,sqlite:/tmp/b.db             time again on two kept databases
  *
  * Prints, per operation, the product's and the raw SQL's medians at each size and their growth: the time's
- * growth divided by the contacts' (1 is linear).
+ * growth divided by the contacts' (1 is linear). Then the floor: how the time of reading every row of a table
+ * once grows on the same two databases, in the same minutes (`FLOOR`).
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type RawBuilder, sql } from 'kysely'
 import { type BenchDatabase, fillBenchDatabase, openBenchDatabase } from './bench-database.js'
-import { type Measured, type Run, summarise, timeRun, type Warm, warmUp } from './measure.js'
+import { type Measured, median, type Run, round, summarise, timeRun, type Warm, warmUp } from './measure.js'
 import { type Operation, prepareOperations } from './operations.js'
 import { arg, command, load, reportFailure, writeJson } from './script.js'
 
@@ -39,6 +41,34 @@ export interface Growth {
   /** (time at the larger size ÷ time at the smaller) ÷ (larger ÷ smaller): 1 is linear. */
   growth: number
   rawGrowth: number
+}
+
+/**
+ * Reading every row of a table once, the least an operation over all its rows can cost: one full scan each
+ * of the contacts and of the interaction log entries (5 per contact), summing columns no single index holds
+ * so both engines read the table itself. Its growth tells how much of an operation's comes from the data
+ * outgrowing the page cache and the CPU's caches rather than from the operation's own work.
+ */
+const FLOOR: { name: string; query: RawBuilder<{ n: number | string; s: number | string }> }[] = [
+  {
+    name: 'scan contacts',
+    query: sql`SELECT count(*) AS n, sum(length(name) + length(company_name) + length(correspondence_type)) AS s
+               FROM contacts`,
+  },
+  {
+    name: 'scan interaction log entries',
+    query: sql`SELECT count(*) AS n, sum(length(description) + length(subject) + duration_min) AS s
+               FROM interaction_log_entries`,
+  },
+]
+
+export interface Floor {
+  name: string
+  /** Rows read at each size. */
+  rows: [number, number]
+  /** Median ms at each size. */
+  ms: [number, number]
+  growth: number
 }
 
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`)
@@ -67,6 +97,24 @@ async function grow(pair: [Operation, Operation]): Promise<Growth> {
   const factor = sizes[1] / sizes[0]
   const g = (a: number, b: number) => Math.round((b / a / factor) * 100) / 100
   return { name: pair[0].name, at, growth: g(at[0].ms, at[1].ms), rawGrowth: g(at[0].rawMs, at[1].rawMs) }
+}
+
+/** Each `FLOOR` scan: one untimed run per database, then `runs` timed runs alternating between them. */
+async function floor(benches: BenchDatabase[]): Promise<Floor[]> {
+  const out: Floor[] = []
+  for (const f of FLOOR) {
+    const scan = async (s: number) => {
+      const t = performance.now()
+      const row = (await f.query.execute(benches[s].db.kysely)).rows[0]
+      return { ms: performance.now() - t, rows: Number(row.n) }
+    }
+    const rows = [(await scan(0)).rows, (await scan(1)).rows] as [number, number]
+    const timed: [number[], number[]] = [[], []]
+    for (let i = 0; i < runs; i++) for (const s of i % 2 === 0 ? [0, 1] : [1, 0]) timed[s].push((await scan(s)).ms)
+    const at = timed.map((t) => round(median(t))) as [number, number]
+    out.push({ name: f.name, rows, ms: at, growth: Math.round((at[1] / at[0] / (rows[1] / rows[0])) * 100) / 100 })
+  }
+  return out
 }
 
 function table(results: Growth[]): string {
@@ -112,16 +160,23 @@ async function main() {
         `  ${r.name}: ${r.at.map((m, i) => `${size(sizes[i])} ${m.ms} ms (raw ${m.rawMs} ms)`).join(', ')}; growth ${r.growth} (raw ${r.rawGrowth}); load ${load()}`,
       )
     }
+    const floors = await floor(benches)
     const loadAfter = load()
     const engine = benches[0].db.dialect
     console.log(`\n${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, timed runs alternating between the two sizes\n`)
     console.log(table(results))
+    console.log('\nThe floor: reading every row of a table once, timed the same way\n')
+    for (const f of floors)
+      console.log(
+        `  ${f.name}: ${f.rows.map((n, i) => `${n.toLocaleString('en')} rows ${ms(f.ms[i])}`).join(', ')}; growth ${f.growth.toFixed(2)}`,
+      )
     console.log(`\nload average before ${loadBefore}, after ${loadAfter}`)
     if (jsonFile) {
       const out = {
         engine,
         sizes,
         results,
+        floor: floors,
         run: {
           at: new Date().toISOString(),
           command: command('bench/growth.ts'),
