@@ -171,14 +171,18 @@ export async function activatedCampaigns(db: Tx): Promise<string[]> {
 }
 
 /**
- * The activated campaigns whose stored target group is not the one their target lines and entries give, in
- * no. order, with the rows missing and the rows extra (each in type, no. order). Two set-based statements per
- * activated campaign (they are few). The product rebuilds a group in the transaction of every change it
- * follows, so a difference means the data was changed outside the product (by hand in SQL, a partial restore).
+ * The campaigns whose stored target group is not the one their target lines and entries give, with the rows
+ * missing and the rows extra (each in type, no. order): of every activated campaign, in no. order, or of those
+ * named (compared whether activated or not). Two set-based statements per campaign (activated campaigns are
+ * few). The product rebuilds a group in the transaction of every change it follows, so a difference means the
+ * data was changed outside the product (by hand in SQL, a partial restore).
  */
-export async function findTargetGroupMismatches(db: Kysely<DB>): Promise<TargetGroupMismatch[]> {
+export async function findTargetGroupMismatches(
+  db: Kysely<DB>,
+  campaignNos?: string[],
+): Promise<TargetGroupMismatch[]> {
   const out: TargetGroupMismatch[] = []
-  for (const campaignNo of await activatedCampaigns(db)) {
+  for (const campaignNo of campaignNos ?? (await activatedCampaigns(db))) {
     // Compound operands without parentheses: SQLite does not take `(SELECT …) EXCEPT (SELECT …)`.
     const stored = sql`SELECT g.type, g.no FROM campaign_target_groups g WHERE g.campaign_no = ${campaignNo}`
     const desired = sql`SELECT d.type, d.no FROM ${desiredTargets(campaignNo)} d`

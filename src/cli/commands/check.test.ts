@@ -199,6 +199,8 @@ describe.each(dialects)('segmenta check of campaign target groups on %s', (diale
       { campaignNo: 'CP1', missing: [{ type: 'Customer', no: 'C20' }], extra: [{ type: 'Contact', no: 'P4' }] },
     ]
     expect(await findTargetGroupMismatches(db.kysely)).toEqual(expected)
+    expect(await findTargetGroupMismatches(db.kysely, ['CP1'])).toEqual(expected)
+    expect(await findTargetGroupMismatches(db.kysely, [])).toEqual([])
     const r = await runCli(['--db', url, 'check'])
     expect([r.status, r.stdout, r.stderr]).toEqual([
       1,

@@ -41,10 +41,11 @@ export function checkCommand(program: Command): void {
       const db = await openMigrated(program.opts().db)
       try {
         const lines = await findLineTotalMismatches(db.kysely, db.dialect)
-        const groups = await findTargetGroupMismatches(db.kysely)
+        const activated = await activatedCampaigns(db.kysely)
+        const groups = await findTargetGroupMismatches(db.kysely, activated)
         const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM segment_headers`.execute(db.kysely)
         const segments = Number(rows[0].n)
-        const campaigns = (await activatedCampaigns(db.kysely)).length
+        const campaigns = activated.length
         for (const m of lines)
           console.log(`${m.segmentNo}: stored ${totals(m.stored)}; its lines: ${totals(m.counted)}`)
         for (const m of groups) console.log(groupDifference(m))
@@ -85,7 +86,7 @@ export function checkCommand(program: Command): void {
             db.kysely,
             groups.map((m) => m.campaignNo),
           )
-          const left = (await findTargetGroupMismatches(db.kysely)).filter((m) => rebuilt.includes(m.campaignNo))
+          const left = await findTargetGroupMismatches(db.kysely, rebuilt)
           if (left.length > 0)
             throw new CliError(
               `the target groups of ${counted(left.length, 'campaign')} still differ after the rebuild`,
