@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RawBuilder, sql } from 'kysely'
 import { type BenchDatabase, fillBenchDatabase, openBenchDatabase } from './bench-database.js'
-import { type Measured, median, type Run, round, summarise, timeRun, type Warm, warmUp } from './measure.js'
+import { type Measured, median, round, summarise, timeRun, type Warm, warmUp } from './measure.js'
 import { type Operation, prepareOperations } from './operations.js'
 import { arg, command, load, reportFailure, writeJson } from './script.js'
 
@@ -83,23 +83,36 @@ function databaseFor(i: number): Promise<BenchDatabase> {
 }
 
 /**
- * Warm-up and row check on each database, then `runs` timed runs on each, alternating the database run by
- * run (and which goes first), so the two sizes are timed in the same minutes.
+ * `runs` timed runs on each database, alternating the database run by run (and which goes first), so the two
+ * sizes are timed in the same minutes; each side's results.
  */
+async function alternately<T>(run: (side: 0 | 1, i: number) => Promise<T>): Promise<[T[], T[]]> {
+  const timed: [T[], T[]] = [[], []]
+  for (let i = 0; i < runs; i++)
+    for (const s of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) timed[s].push(await run(s, i))
+  return timed
+}
+
+/** (b ÷ a) ÷ `factor`, to two decimals: 1 is linear. */
+const growthOf = (a: number, b: number, factor: number) => Math.round((b / a / factor) * 100) / 100
+
+/** Warm-up and row check on each database, then the timed runs, alternately. */
 async function grow(pair: [Operation, Operation]): Promise<Growth> {
   const warm: Warm[] = []
   for (const op of pair) warm.push(await warmUp(op))
-  const timed: [Run[], Run[]] = [[], []]
-  for (let i = 0; i < runs; i++)
-    for (const s of i % 2 === 0 ? [0, 1] : [1, 0]) timed[s].push(await timeRun(pair[s], warm[s], i))
+  const timed = await alternately((s, i) => timeRun(pair[s], warm[s], i))
   for (const op of pair) await op.teardown?.()
   const at: [Measured, Measured] = [summarise(pair[0].name, timed[0]), summarise(pair[1].name, timed[1])]
   const factor = sizes[1] / sizes[0]
-  const g = (a: number, b: number) => Math.round((b / a / factor) * 100) / 100
-  return { name: pair[0].name, at, growth: g(at[0].ms, at[1].ms), rawGrowth: g(at[0].rawMs, at[1].rawMs) }
+  return {
+    name: pair[0].name,
+    at,
+    growth: growthOf(at[0].ms, at[1].ms, factor),
+    rawGrowth: growthOf(at[0].rawMs, at[1].rawMs, factor),
+  }
 }
 
-/** Each `FLOOR` scan: one untimed run per database, then `runs` timed runs alternating between them. */
+/** Each `FLOOR` scan: one untimed run per database, then the timed runs, alternately; growth per row read. */
 async function floor(benches: BenchDatabase[]): Promise<Floor[]> {
   const out: Floor[] = []
   for (const f of FLOOR) {
@@ -108,11 +121,10 @@ async function floor(benches: BenchDatabase[]): Promise<Floor[]> {
       const row = (await f.query.execute(benches[s].db.kysely)).rows[0]
       return { ms: performance.now() - t, rows: Number(row.n) }
     }
-    const rows = [(await scan(0)).rows, (await scan(1)).rows] as [number, number]
-    const timed: [number[], number[]] = [[], []]
-    for (let i = 0; i < runs; i++) for (const s of i % 2 === 0 ? [0, 1] : [1, 0]) timed[s].push((await scan(s)).ms)
-    const at = timed.map((t) => round(median(t))) as [number, number]
-    out.push({ name: f.name, rows, ms: at, growth: Math.round((at[1] / at[0] / (rows[1] / rows[0])) * 100) / 100 })
+    const rows: [number, number] = [(await scan(0)).rows, (await scan(1)).rows]
+    const timed = await alternately(async (s) => (await scan(s)).ms)
+    const ms: [number, number] = [round(median(timed[0])), round(median(timed[1]))]
+    out.push({ name: f.name, rows, ms, growth: growthOf(ms[0], ms[1], rows[1] / rows[0]) })
   }
   return out
 }
