@@ -197,16 +197,21 @@ export function rawSql(dialect: Dialect, date: string) {
 
     /**
      * add-expand: the same, widened to every contact of a matched contact's company (Expand Companies). The
-     * industry group is a company's, so every matched contact has a company.
+     * industry group is a company's, so every matched contact has a company. SQLite: the rowids of the
+     * companies' contacts from the company no. index alone, then their rows in the table's order.
      */
-    addExpand: (db: Tx, seg: string, filters: object, since: string, until: string) =>
-      add(
+    addExpand: (db: Tx, seg: string, filters: object, since: string, until: string) => {
+      const companies = sql`SELECT c.company_no FROM contacts c WHERE ${typicalWhere(since, until)}`
+      return add(
         db,
         seg,
         filters,
-        sql`c.company_no IN (SELECT c.company_no FROM contacts c WHERE ${typicalWhere(since, until)})`,
+        pg
+          ? sql`c.company_no IN (${companies})`
+          : sql`c.rowid IN (SELECT e.rowid FROM contacts e WHERE e.company_no IN (${companies}))`,
         { expand: true },
-      ),
+      )
+    },
 
     /** add-large: mailing group NEWS (about 40 % of the contacts). */
     addLarge: (db: Tx, seg: string, filters: object) =>

@@ -58,24 +58,33 @@ export function addSelection(
   if (!opts.expandCompanies && !opts.allowRelatedCompanies)
     return { where: sql<SqlBool>`${sql.join([compileMatch(filters, dialect, 'add', 'x'), ...keep], sql` AND `)}` }
 
+  // SQLite: `matched` also carries each contact's rowid, for Expand Companies alone (below).
+  const rowid =
+    dialect === 'sqlite' && opts.expandCompanies && !opts.allowRelatedCompanies ? sql`c.rowid AS rid, ` : sql``
   const ctes: RawBuilder<unknown>[] = [
-    sql`matched AS (SELECT c.no, c.company_no FROM contacts c WHERE ${compileMatch(filters, dialect, 'add', 'c')})`,
+    sql`matched AS (SELECT ${rowid}c.no, c.company_no FROM contacts c WHERE ${compileMatch(filters, dialect, 'add', 'c')})`,
   ]
   // Expand Companies alone: "x is in `expanded`" said of x's own columns, so the contacts are selected by
   // company no. (an index range per matched company) instead of by a list of every expanded contact's no.
   // (one lookup per contact: at a million contacts 281,534 of them, 20 % slower than the raw SQL).
-  if (opts.expandCompanies && !opts.allowRelatedCompanies)
+  if (opts.expandCompanies && !opts.allowRelatedCompanies) {
+    const where = (widened: RawBuilder<SqlBool>) => sql<SqlBool>`${sql.join([widened, ...keep], sql` AND `)}`
+    // SQLite reads the company no. index alone for the rowids of the matched companies' contacts, then their
+    // rows by rowid in the table's order; straight from the index it read them in company order, at random
+    // (at a million contacts, 281,534 rows: the selection 1.25–1.45 s instead of 1.74–1.92 s).
+    if (dialect === 'sqlite')
+      return {
+        ctes: sql.join(ctes),
+        where: where(sql<SqlBool>`x.rowid IN (SELECT rid FROM matched WHERE company_no = ''
+            UNION ALL SELECT e.rowid FROM contacts e
+                      WHERE e.company_no IN (SELECT company_no FROM matched WHERE company_no <> ''))`),
+      }
     return {
       ctes: sql.join(ctes),
-      where: sql<SqlBool>`${sql.join(
-        [
-          sql<SqlBool>`(x.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')
-            OR x.no IN (SELECT no FROM matched WHERE company_no = ''))`,
-          ...keep,
-        ],
-        sql` AND `,
-      )}`,
+      where: where(sql<SqlBool>`(x.company_no IN (SELECT company_no FROM matched WHERE company_no <> '')
+            OR x.no IN (SELECT no FROM matched WHERE company_no = ''))`),
     }
+  }
   let last = 'matched'
   if (opts.expandCompanies) {
     ctes.push(sql`expanded AS (
