@@ -138,11 +138,14 @@ async function sessionPrincipal(
   }
   if (now - new Date(row.created_at).getTime() > ROTATE_AFTER_MS && expires > now + ROTATE_GRACE_MS) {
     const grace = new Date(now + ROTATE_GRACE_MS).toISOString()
+    // Only a session nobody has rotated yet: a rotated one ends within the grace of its rotating request's
+    // clock, which may be ahead of this one's (concurrent requests read the clock in either order), so the
+    // test leaves a second grace of room rather than comparing with this request's own `grace`.
     const res = await db
       .updateTable('sessions')
       .set({ expires_at: grace })
       .where('id_hash', '=', hash)
-      .where('expires_at', '>', grace)
+      .where('expires_at', '>', new Date(now + 2 * ROTATE_GRACE_MS).toISOString())
       .executeTakeFirst()
     if (Number(res.numUpdatedRows)) {
       const fresh = await insertSession(db, row.username, new Date(expires).toISOString())
