@@ -12,7 +12,8 @@
  *
  * Prints, per operation, the product's and the raw SQL's medians at each size and their growth: the time's
  * growth divided by the contacts' (1 is linear). Then the floor: how the time of reading every row of a table
- * once grows on the same two databases, in the same minutes (`FLOOR`).
+ * once grows on the same two databases, in the same minutes (`FLOOR`); and the peak RSS of the timed runs.
+ * `SEGMENTA_SQLITE_CACHE_MIB` sets SQLite's page cache, for both databases, as it does for the product.
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +21,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { type BenchDatabase, fillBenchDatabase, openBenchDatabase } from './bench-database.js'
 import { type Measured, median, round, summarise, timeRun, type Warm, warmUp } from './measure.js'
 import { type Operation, prepareOperations } from './operations.js'
+import { peakRssMb } from './rss.js'
 import { arg, command, load, reportFailure, writeJson } from './script.js'
 
 const sizes = (arg('sizes') ?? '100000,1000000').split(',').map(Number)
@@ -96,11 +98,16 @@ async function alternately<T>(run: (side: 0 | 1, i: number) => Promise<T>): Prom
 /** (b ÷ a) ÷ `factor`, to two decimals: 1 is linear. */
 const growthOf = (a: number, b: number, factor: number) => Math.round((b / a / factor) * 100) / 100
 
+/** The highest peak RSS of the operations' timed runs, in MiB. */
+let peakRss = 0
+
 /** Warm-up and row check on each database, then the timed runs, alternately. */
 async function grow(pair: [Operation, Operation]): Promise<Growth> {
   const warm: Warm[] = []
   for (const op of pair) warm.push(await warmUp(op))
   const timed = await alternately((s, i) => timeRun(pair[s], warm[s], i))
+  // The warm-up resets the peak after its row check, so this is the timed runs' (and their resets').
+  peakRss = Math.max(peakRss, Math.round(peakRssMb()))
   for (const op of pair) await op.teardown?.()
   const at: [Measured, Measured] = [summarise(pair[0].name, timed[0]), summarise(pair[1].name, timed[1])]
   const factor = sizes[1] / sizes[0]
@@ -182,13 +189,17 @@ async function main() {
       console.log(
         `  ${f.name}: ${f.rows.map((n, i) => `${n.toLocaleString('en')} rows ${ms(f.ms[i])}`).join(', ')}; growth ${f.growth.toFixed(2)}`,
       )
-    console.log(`\nload average before ${loadBefore}, after ${loadAfter}`)
+    console.log(
+      `\npeak RSS of the timed runs ${peakRss} MiB (both databases open in this process, each with its own page cache)`,
+    )
+    console.log(`load average before ${loadBefore}, after ${loadAfter}`)
     if (jsonFile) {
       const out = {
         engine,
         sizes,
         results,
         floor: floors,
+        peakRssMb: peakRss,
         run: {
           at: new Date().toISOString(),
           command: command('bench/growth.ts'),

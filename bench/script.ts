@@ -15,8 +15,9 @@ export const load = (): string =>
     .map((x) => x.toFixed(2))
     .join(' ')
 
-/** The command that ran, for the JSON. */
-export const command = (script: string): string => `npx tsx ${script} ${process.argv.slice(2).join(' ')}`
+/** The command that ran, for the JSON, with the SQLite cache setting in front when it was set. */
+export const command = (script: string): string =>
+  `${process.env.SEGMENTA_SQLITE_CACHE_MIB ? `SEGMENTA_SQLITE_CACHE_MIB=${process.env.SEGMENTA_SQLITE_CACHE_MIB} ` : ''}npx tsx ${script} ${process.argv.slice(2).join(' ')}`
 
 export function writeJson(file: string, out: unknown): void {
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)

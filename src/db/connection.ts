@@ -65,6 +65,8 @@ export interface OpenOptions {
    * (`checkpointer.ts`). The server and the bench use it; short-lived CLI commands keep SQLite's default.
    */
   backgroundCheckpoints?: boolean
+  /** SQLite: the page cache in MiB (default: `sqliteCacheMib()`, from the environment). */
+  sqliteCacheMib?: number
 }
 
 /**
@@ -77,21 +79,39 @@ export interface OpenOptions {
  */
 export const PG_SESSION_SETTINGS = ['-c jit=off', '-c work_mem=64MB']
 
+/** SQLite's page cache unless `SEGMENTA_SQLITE_CACHE_MIB` says otherwise (docs/performance.md, "Settings"). */
+export const DEFAULT_SQLITE_CACHE_MIB = 64
+
+/**
+ * The SQLite page cache in MiB: `value` (the environment's `SEGMENTA_SQLITE_CACHE_MIB` unless given), or 64
+ * when unset. Anything but a whole number from 2 to 1,048,576 is refused, so that a typo does not silently
+ * leave the default in place.
+ */
+export function sqliteCacheMib(value: string | undefined = process.env.SEGMENTA_SQLITE_CACHE_MIB): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_SQLITE_CACHE_MIB
+  const n = Number(value)
+  if (!/^\s*\d+\s*$/.test(value) || n < 2 || n > 1_048_576)
+    throw new Error(`SEGMENTA_SQLITE_CACHE_MIB must be a whole number of MiB from 2 to 1048576, not "${value}".`)
+  return n
+}
+
 export function openDb(url: string, opts: OpenOptions = {}): Db {
   const { dialect, target } = parseDbUrl(url)
   if (dialect === 'sqlite') {
+    const cacheMib = opts.sqliteCacheMib ?? sqliteCacheMib() // refused before any file is made
     if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true })
     const sqlite = new Database(target)
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 10000')
     sqlite.pragma('synchronous = NORMAL')
-    // Memory stays bounded whatever the number of contacts (docs/performance.md): a 64 MiB page cache; no
-    // memory map of the database file (its mapped pages would count as this process's memory, up to the map's
-    // size, for no measurable gain: reads come from the OS file cache either way); large sorts (a step's line
-    // order) and window buffers spilled to temporary files rather than kept in memory.
+    // Memory stays bounded whatever the number of contacts (docs/performance.md): a page cache of 64 MiB
+    // unless the administrator gives it more (a sort may take as much again before it spills); no memory map
+    // of the database file (its mapped pages would count as this process's memory, up to the map's size, for
+    // no gain over a page cache of the same size); large sorts (a step's line order) and window buffers
+    // spilled to temporary files rather than kept in memory.
     sqlite.pragma('temp_store = FILE')
-    sqlite.pragma('cache_size = -65536')
+    sqlite.pragma(`cache_size = ${-1024 * cacheMib}`)
     sqlite.pragma('mmap_size = 0')
     // Unicode-aware lower() so '@' filters treat 'Müller' and 'MÜLLER' alike, as PostgreSQL does.
     registerSqliteFunctions(sqlite)
