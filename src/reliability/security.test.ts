@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { PDFParse } from 'pdf-parse'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../api/app.js'
 import { LOCK_AFTER, ROTATE_AFTER_MS, ROTATE_GRACE_MS, SESSION_COOKIE } from '../api/auth-plugin.js'
 import { createToken, digest } from '../auth/credentials.js'
@@ -153,6 +153,25 @@ describe.each(dialects)('Security of sign-in, sessions, tokens and answers on %s
       const answers = await Promise.all([1, 2, 3].map(() => withCookie(old, 'GET', '/api/users/me')))
       expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200])
       expect(answers.map(cookieOf).filter(Boolean)).toHaveLength(1)
+    })
+
+    it('Given a session one request has just rotated, a concurrent request whose clock read earlier does not rotate it again', async () => {
+      const old = cookieOf(await login('marketer', PASSWORD))!
+      await age(old, ROTATE_AFTER_MS + 1000)
+      const t0 = Date.now()
+      vi.useFakeTimers({ toFake: ['Date'] })
+      try {
+        vi.setSystemTime(t0)
+        const first = await withCookie(old, 'GET', '/api/users/me')
+        // The second request read the clock a second before the first, and reaches the update after it.
+        vi.setSystemTime(t0 - 1000)
+        const second = await withCookie(old, 'GET', '/api/users/me')
+        expect([first.statusCode, second.statusCode]).toEqual([200, 200])
+        expect(cookieOf(first)).toMatch(/./)
+        expect(cookieOf(second)).toBeUndefined()
+      } finally {
+        vi.useRealTimers()
+      }
     })
 
     it('ends the session on sign-out, and a changed password ends every session of the user', async () => {
