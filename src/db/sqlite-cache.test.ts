@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../reliability/server-fixtures.js'
 import { DEFAULT_SQLITE_CACHE_MIB, openDb, sqliteCacheMib } from './connection.js'
 
@@ -23,10 +23,12 @@ describe('SQLite page cache size (SEGMENTA_SQLITE_CACHE_MIB)', () => {
     dir = mkdtempSync(join(tmpdir(), 'segmenta-cache-'))
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterEach(() => vi.unstubAllEnvs())
 
   it('is 64 MiB when the variable is unset or blank', () => {
+    vi.stubEnv('SEGMENTA_SQLITE_CACHE_MIB', undefined)
     expect(DEFAULT_SQLITE_CACHE_MIB).toBe(64)
-    expect(sqliteCacheMib(undefined)).toBe(64)
+    expect(sqliteCacheMib()).toBe(64)
     expect(sqliteCacheMib('')).toBe(64)
     expect(sqliteCacheMib('  ')).toBe(64)
   })
@@ -48,7 +50,8 @@ describe('SQLite page cache size (SEGMENTA_SQLITE_CACHE_MIB)', () => {
   )
 
   it('Given no setting, when the product opens a SQLite file, then its page cache is 64 MiB', async () => {
-    expect(await cacheKib(`sqlite:${join(dir, 'default.db')}`, { sqliteCacheMib: undefined })).toBe(65536)
+    vi.stubEnv('SEGMENTA_SQLITE_CACHE_MIB', undefined)
+    expect(await cacheKib(`sqlite:${join(dir, 'default.db')}`)).toBe(65536)
   })
 
   it('Given 256 MiB, when the product opens a SQLite file, then its page cache is 256 MiB', async () => {
@@ -56,14 +59,8 @@ describe('SQLite page cache size (SEGMENTA_SQLITE_CACHE_MIB)', () => {
   })
 
   it('Given SEGMENTA_SQLITE_CACHE_MIB=128 in the environment, when the product opens a SQLite file, then its page cache is 128 MiB', async () => {
-    const before = process.env.SEGMENTA_SQLITE_CACHE_MIB
-    process.env.SEGMENTA_SQLITE_CACHE_MIB = '128'
-    try {
-      expect(await cacheKib(`sqlite:${join(dir, 'env.db')}`)).toBe(131072)
-    } finally {
-      if (before === undefined) delete process.env.SEGMENTA_SQLITE_CACHE_MIB
-      else process.env.SEGMENTA_SQLITE_CACHE_MIB = before
-    }
+    vi.stubEnv('SEGMENTA_SQLITE_CACHE_MIB', '128')
+    expect(await cacheKib(`sqlite:${join(dir, 'env.db')}`)).toBe(131072)
   })
 
   it('Given a mistyped setting, when a CLI command opens the database, then it stops with the message and exit 1, creating nothing', async () => {
