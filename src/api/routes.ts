@@ -16,6 +16,7 @@ import { registerSavedCriteriaRoutes } from '../segments/saved-criteria/routes.j
 import { registerMarketingSetupRoutes } from '../setup/marketing-setup.js'
 import { registerProfileQuestionnaireRoutes } from '../setup/profile-questionnaires.js'
 import { registerSetupResources } from '../setup/resources.js'
+import { registerTestEmailRoute } from '../setup/test-email.js'
 import { registerUserRoutes } from '../setup/users.js'
 
 /** Every domain slice adds its routes here. */
@@ -28,6 +29,7 @@ export async function registerDomainRoutes(app: FastifyInstance): Promise<void> 
   app.addHook('onClose', () => statistics.idle())
   app.decorate('lineStatistics', statistics)
   registerMarketingSetupRoutes(app)
+  registerTestEmailRoute(app)
   registerSetupResources(app)
   registerUserRoutes(app)
   registerProfileQuestionnaireRoutes(app)

@@ -15,6 +15,7 @@ import {
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
+import { mailServerConfigured } from './test-email.js'
 
 export const MARKETING_SETUP_FIELDS: Field[] = [
   code('contactNos', 'contact_nos'),
@@ -96,8 +97,13 @@ export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknow
 
 export function registerMarketingSetupRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
+  // mailServerConfigured (ro) tells every role whether e-mails can go out, without showing the server.
+  const withMailServer = async (setup: MarketingSetup) => ({
+    ...setup,
+    mailServerConfigured: await mailServerConfigured(app.db.kysely),
+  })
   r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async () =>
-    getMarketingSetup(app.db.kysely),
+    withMailServer(await getMarketingSetup(app.db.kysely)),
   )
   r.patch(
     '/api/setup/marketing',
@@ -106,6 +112,8 @@ export function registerMarketingSetupRoutes(app: FastifyInstance): void {
       schema: { tags: ['setup'], summary: 'Change the marketing setup', body: patchSchema(MARKETING_SETUP_FIELDS) },
     },
     async (req) =>
-      inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
+      withMailServer(
+        await inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
+      ),
   )
 }
