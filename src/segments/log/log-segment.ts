@@ -19,7 +19,15 @@ export interface LogOptions {
   sendAttachments?: boolean
   /** BC "Create Follow-up Segment": a new segment with the same contacts. */
   createFollowUpSegment?: boolean
+  /**
+   * With Send Attachments, `false` logs the Email lines without sending them (no mail server yet, say): their
+   * entries are Error with `NOT_SENT`, so Resend sends them later; letters are still printed. Default true.
+   */
+  sendEmails?: boolean
 }
+
+/** The delivery error of an e-mail logged with `sendEmails: false`. */
+export const NOT_SENT = 'Not sent: the segment was logged without sending e-mails. Resend sends it.'
 
 export interface LogCaller {
   username: string
@@ -35,6 +43,8 @@ export interface LogResult {
   /** Every campaign entry written, one per campaign. */
   campaignEntryNos?: number[]
   followUpSegmentNo?: string
+  /** With Send Attachments and `sendEmails: false`: the e-mails logged as not sent (Error, for Resend). */
+  emailsNotSent?: number
   /** With Send Attachments: what the background delivery will send (queued after the commit). */
   delivery?: QueuedDelivery
   /**
@@ -66,7 +76,8 @@ const COPIED = [...LINE_COLUMNS.filter((c) => c !== 'line_no' && c !== 'correspo
  *    - one interaction log entry per line with a contact (`INSERT … SELECT`, CopyFromSegment, entries
  *      numbered in line order), each pointing to its campaign entry; Email lines of contacts without an
  *      e-mail are logged with a blank correspondence type (BC, without delivery); with Send Attachments the
- *      entries with a correspondence type are In Progress.
+ *      entries with a correspondence type are In Progress (the Email ones Error `NOT_SENT` with `sendEmails:
+ *      false`, which needs no mail server).
  * 3. Delete the segment (lines, criteria, history cascade); keep activated campaigns' target groups in sync.
  * 4. Follow-up: a new segment `Follow-up on segment <no>` (full length, quirk Q10 fixed) with the header's
  *    campaign, filled by Reuse Segment from the new logged segment.
@@ -79,6 +90,7 @@ export async function logSegment(
   caller: LogCaller,
 ): Promise<LogResult> {
   const deliver = !!opts.sendAttachments
+  const holdEmails = deliver && opts.sendEmails === false
   const header = await lockSegment(trx, dialect, segmentNo)
   const logged = await trx
     .selectFrom('logged_segments')
@@ -96,7 +108,7 @@ export async function logSegment(
     .executeTakeFirst()
   if (!anyLine) throw ruleViolation(`Segment ${segmentNo} is empty.`)
   const checked = await checkLinesForLog(trx, segmentNo, deliver)
-  if (deliver) {
+  if (deliver && !holdEmails) {
     const email = await trx
       .selectFrom('segment_lines')
       .select('line_no')
@@ -139,12 +151,17 @@ export async function logSegment(
     .execute()
 
   const correspondence = sql`CASE WHEN l.correspondence_type = 'Email' AND c.email = '' THEN '' ELSE l.correspondence_type END`
-  const status = deliver ? sql`CASE WHEN ${correspondence} <> '' THEN 'In Progress' ELSE '' END` : sql`''`
+  const status = !deliver
+    ? sql`''`
+    : holdEmails
+      ? sql`CASE WHEN ${correspondence} = 'Email' THEN 'Error' WHEN ${correspondence} <> '' THEN 'In Progress' ELSE '' END`
+      : sql`CASE WHEN ${correspondence} <> '' THEN 'In Progress' ELSE '' END`
+  const deliveryError = holdEmails ? sql`CASE WHEN ${correspondence} = 'Email' THEN ${NOT_SENT} ELSE '' END` : sql`''`
   const inserted = await sql`INSERT INTO interaction_log_entries (${sql.join(COPIED.map((c) => sql.ref(c)))},
         correspondence_type, username, campaign_entry_no, logged_segment_entry_no, delivery_status, delivery_error,
         canceled, postponed, comment)
       SELECT ${sql.join(COPIED.map((c) => sql.ref(`l.${c}`)))},
-        ${correspondence}, ${caller.username}, COALESCE(ce.entry_no, 0), ${bigint(dialect, entryNo)}, ${status}, '',
+        ${correspondence}, ${caller.username}, COALESCE(ce.entry_no, 0), ${bigint(dialect, entryNo)}, ${status}, ${deliveryError},
         0, 0, ''
       FROM segment_lines l
       JOIN contacts c ON c.no = l.contact_no
@@ -173,6 +190,15 @@ export async function logSegment(
   if (opts.createFollowUpSegment) {
     result.followUpSegmentNo = await createFollowUpSegment(trx, dialect, entryNo, segmentNo, header.campaign_no, caller)
     result.linesChanged += interactionsLogged
+  }
+  if (holdEmails) {
+    const held = await trx
+      .selectFrom('interaction_log_entries')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('logged_segment_entry_no', '=', entryNo)
+      .where('correspondence_type', '=', 'Email')
+      .executeTakeFirstOrThrow()
+    result.emailsNotSent = Number(held.n)
   }
   if (deliver) {
     const pending = await pendingDeliveries(trx, entryNo)

@@ -48,6 +48,8 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
         body: z.strictObject({
           sendAttachments: z.boolean().optional(),
           createFollowUpSegment: z.boolean().optional(),
+          // false: log the e-mails as not sent (for Resend later) instead of sending them; see LogOptions.
+          sendEmails: z.boolean().optional(),
         }),
       },
     },
