@@ -15,7 +15,8 @@ import {
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
-import { mailServerConfigured } from './test-email.js'
+import { who } from '../api/auth-plugin.js'
+import { mailServerConfigured, smtpPasswordSet } from './test-email.js'
 
 export const MARKETING_SETUP_FIELDS: Field[] = [
   code('contactNos', 'contact_nos'),
@@ -97,13 +98,15 @@ export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknow
 
 export function registerMarketingSetupRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  // mailServerConfigured (ro) tells every role whether e-mails can go out, without showing the server.
-  const withMailServer = async (setup: MarketingSetup) => ({
+  // mailServerConfigured (ro) tells every role whether e-mails can go out, without showing the server;
+  // smtpPasswordSet (ro, admins) whether the write-only password is there.
+  const withMailServer = async (setup: MarketingSetup, admin: boolean) => ({
     ...setup,
     mailServerConfigured: await mailServerConfigured(app.db.kysely),
+    ...(admin ? { smtpPasswordSet: await smtpPasswordSet(app.db.kysely) } : {}),
   })
-  r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async () =>
-    withMailServer(await getMarketingSetup(app.db.kysely)),
+  r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async (req) =>
+    withMailServer(await getMarketingSetup(app.db.kysely), who(req).role === 'admin'),
   )
   r.patch(
     '/api/setup/marketing',
@@ -114,6 +117,7 @@ export function registerMarketingSetupRoutes(app: FastifyInstance): void {
     async (req) =>
       withMailServer(
         await inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
+        true,
       ),
   )
 }

@@ -119,6 +119,19 @@ describe.each(dialects)('Send test e-mail and mailServerConfigured on %s', (dial
     expect(await configured()).toEqual([true, true, true])
   })
 
+  it('tells admins, and only them, whether an SMTP password is set, never the password', async () => {
+    const before = await t.admin.get('/api/setup/marketing')
+    expect(before.body.smtpPasswordSet).toBe(false)
+    const patched = await t.admin.patch('/api/setup/marketing', { smtpPassword: 's3cret' })
+    expect([patched.body.smtpPasswordSet, patched.body.smtpPassword]).toEqual([true, undefined])
+    const after = await t.admin.get('/api/setup/marketing')
+    expect([after.body.smtpPasswordSet, after.body.smtpPassword]).toEqual([true, undefined])
+    for (const c of [t.marketer, t.viewer])
+      expect((await c.get('/api/setup/marketing')).body).not.toHaveProperty('smtpPasswordSet')
+    await t.admin.patch('/api/setup/marketing', { smtpPassword: '' })
+    expect((await t.admin.get('/api/setup/marketing')).body.smtpPasswordSet).toBe(false)
+  })
+
   it('does not take mailServerConfigured as a field to change', async () => {
     const r = await t.admin.patch('/api/setup/marketing', { mailServerConfigured: true })
     expect([r.status, r.body.code]).toEqual([400, 'VALIDATION_FAILED'])

@@ -10,6 +10,12 @@ export async function mailServerConfigured(db: Tx): Promise<boolean> {
   return (await mailSettings(db)) !== undefined
 }
 
+/** Whether the setup holds an SMTP password (the password itself is write-only): for admins only. */
+export async function smtpPasswordSet(db: Tx): Promise<boolean> {
+  const row = await db.selectFrom('marketing_setup').select('smtp_password').where('id', '=', 1).executeTakeFirst()
+  return !!row?.smtp_password
+}
+
 export interface TestEmailResult {
   accepted: string[]
   /** The server's answer to the message, e.g. `250 OK: message queued`. */
