@@ -214,7 +214,17 @@ export interface LogResult {
   interactionsLogged: number
   campaignEntryNo?: number
   followUpSegmentNo?: string
+  /** Logged with `sendEmails: false`: the e-mails kept as not sent, for Resend. */
+  emailsNotSent?: number
   delivery?: unknown
+}
+
+/** GET /api/setup/marketing, the fields the web reads beyond the card's. */
+export interface MarketingSetupStatus {
+  /** A mail server is set up (in the setup or the server's environment); every role gets it. */
+  mailServerConfigured?: boolean
+  /** Admins only: the write-only SMTP password holds a value. */
+  smtpPasswordSet?: boolean
 }
 
 export interface LoggedSegment {

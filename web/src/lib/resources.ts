@@ -488,6 +488,15 @@ export const MARKETING_SETUP_FIELDS: FieldDef[] = [
   f.code('busRelCodeForVendors', 'Bus. Rel. Code for Vendors', { lookup: L.businessRelations }),
 ]
 
+/** The marketing setup's mail server (admins); the password is set apart, being write-only. */
+export const MAIL_SERVER_FIELDS: FieldDef[] = [
+  f.text('smtpHost', 'SMTP Server'),
+  f.int('smtpPort', 'SMTP Port (0: standard)'),
+  f.bool('smtpSecure', 'TLS from the start (port 465)'),
+  f.text('smtpUser', 'User Name'),
+  f.text('smtpFrom', 'From Address'),
+]
+
 /** Key and caption fields of the collections that lookups read. */
 export const LOOKUP_FIELDS: Record<string, { key: string; label: string }> = {
   '/api/campaigns': { key: 'no', label: 'description' },

@@ -8,6 +8,7 @@ import { useAuth, useCan } from '../lib/auth'
 import { recentSegments } from '../lib/recent'
 import { resource } from '../lib/resources'
 import { Link } from '../lib/router'
+import { FirstRunChecklist } from './FirstRunChecklist'
 
 function monthRange(): string {
   const d = new Date()
@@ -87,6 +88,7 @@ export default function HomePage() {
   return (
     <Stack>
       <Title order={2}>Welcome, {me?.fullName || me?.username}</Title>
+      <FirstRunChecklist onImport={canWrite ? () => setDialog('import') : undefined} />
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Tile label="Contacts" href="/contacts" path="/api/contacts" />
         <Tile label="Open segments" href="/segments" path="/api/segments" />

@@ -1,10 +1,11 @@
 import { Alert, Anchor, Button, Checkbox, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
-import { ApiError, count, enc, errorText, fieldError, list, post } from '../../api/api'
-import type { LoggedSegment, LogResult } from '../../api/types'
+import { ApiError, count, enc, errorText, fieldError, get, list, post } from '../../api/api'
+import type { LoggedSegment, LogResult, MarketingSetupStatus } from '../../api/types'
 import { DeliveryProgress } from '../../components/DeliveryProgress'
 import { LookupInput } from '../../components/LookupInput'
+import { useCan } from '../../lib/auth'
 import { Cancelled, useConfirmed } from '../../lib/confirm'
 import { Link } from '../../lib/router'
 
@@ -291,6 +292,32 @@ export function LogDialog({
   })
   const canSend = (deliverable.data ?? 0) > 0
   const sendValue = canSend && (send ?? true)
+  // Lines the log would e-mail (Email lines with a contact; one without an e-mail address makes the log refuse).
+  const emailLines = useQuery({
+    queryKey: ['list', `/api/segments/${segmentNo}/lines`, 'emailed'],
+    queryFn: () => count(`/api/segments/${enc(segmentNo)}/lines`, { correspondenceType: 'Email', contactNo: "<>''" }),
+    enabled: opened && !result && sendValue,
+    retry: false,
+  })
+  const setup = useQuery({
+    queryKey: ['record', '/api/setup/marketing'],
+    queryFn: ({ signal }) => get<MarketingSetupStatus>('/api/setup/marketing', undefined, signal),
+    enabled: opened && !result,
+  })
+  const isAdmin = useCan('admin')
+  const emailed = emailLines.data ?? 0
+  // Said before Log is pressed: the server refuses to queue e-mails with no mail server to send them.
+  const noMailServer = sendValue && emailed > 0 && setup.data?.mailServerConfigured === false
+  const log = (sendEmails: boolean) =>
+    a.run(async () => {
+      const r = await post<LogResult>(`/api/segments/${enc(segmentNo)}/log`, {
+        sendAttachments: sendValue,
+        createFollowUpSegment: followUp,
+        ...(sendValue && !sendEmails ? { sendEmails: false } : {}),
+      })
+      setResult(r)
+      onLogged(r)
+    })
   return (
     <Modal opened={opened} onClose={onClose} title={`Log segment ${segmentNo}`} size="md">
       {result ? (
@@ -312,6 +339,12 @@ export function LogDialog({
               </>
             )}
           </Alert>
+          {result.emailsNotSent ? (
+            <Alert color="yellow" role="status" data-testid="emails-not-sent">
+              {result.emailsNotSent === 1 ? '1 e-mail was' : `${result.emailsNotSent} e-mails were`} not sent. Once a
+              mail server is set up, Resend on the logged segment sends {result.emailsNotSent === 1 ? 'it' : 'them'}.
+            </Alert>
+          ) : null}
           {sendValue && <DeliveryProgress entryNo={result.loggedSegmentEntryNo} />}
           <Group justify="flex-end">
             <Button
@@ -328,14 +361,7 @@ export function LogDialog({
         <form
           onSubmit={(e) => {
             e.preventDefault()
-            void a.run(async () => {
-              const r = await post<LogResult>(`/api/segments/${enc(segmentNo)}/log`, {
-                sendAttachments: sendValue,
-                createFollowUpSegment: followUp,
-              })
-              setResult(r)
-              onLogged(r)
-            })
+            void log(true)
           }}
         >
           <Stack>
@@ -357,6 +383,25 @@ export function LogDialog({
               onChange={(e) => setFollowUp(e.currentTarget.checked)}
               data-autofocus
             />
+            {noMailServer && (
+              <Alert color="yellow" role="alert" title="No mail server is set up" data-testid="no-mail-server">
+                {emailed === 1 ? '1 line is' : `${emailed.toLocaleString()} lines are`} to be e-mailed, but no mail
+                server is set up, so Log with Send Attachments would be refused. Log without sending logs every line and
+                prints the letters; the e-mails are kept as not sent, and Resend on the logged segment sends them once a
+                mail server is set up.
+                {isAdmin ? (
+                  <>
+                    {' '}
+                    <Anchor component={Link} href="/setup/marketing" onClick={onClose}>
+                      Set up the mail server
+                    </Anchor>
+                    .
+                  </>
+                ) : (
+                  ' An administrator sets it up in the Marketing Setup.'
+                )}
+              </Alert>
+            )}
             {a.busy && <Text size="sm">Logging the interactions…</Text>}
             {a.error ? (
               <Alert color="red" role="alert">
@@ -367,7 +412,12 @@ export function LogDialog({
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={a.busy}>
+              {noMailServer && (
+                <Button onClick={() => void log(false)} loading={a.busy}>
+                  Log without sending
+                </Button>
+              )}
+              <Button type="submit" loading={a.busy} variant={noMailServer ? 'default' : 'filled'}>
                 Log
               </Button>
             </Group>
