@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, List, Text, ThemeIcon, Title, VisuallyHidden } from '@mantine/core'
+import { Anchor, Card, List, Text, ThemeIcon, Title, VisuallyHidden } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { count, get } from '../api/api'
@@ -16,8 +16,8 @@ function Step({ id, done, title, children }: { id: string; done: boolean; title:
       data-testid={`checklist-${id}`}
       data-done={done}
       icon={
-        <ThemeIcon color={done ? 'teal' : 'gray'} variant={done ? 'filled' : 'light'} size={22} radius="xl">
-          <span aria-hidden>{done ? '✓' : '·'}</span>
+        <ThemeIcon color={done ? 'teal' : 'gray'} variant={done ? 'filled' : 'outline'} size={22} radius="xl">
+          <span aria-hidden>{done ? '✓' : ''}</span>
         </ThemeIcon>
       }
     >
@@ -69,19 +69,20 @@ export function FirstRunChecklist({ onImport }: { onImport?: () => void }) {
           .
         </Step>
         <Step id="contacts" done={(contacts.data ?? 0) > 0} title="Add or import the first contacts">
-          <Group gap={6} component="span">
-            <Anchor component={Link} href="/contacts">
-              Contacts
-            </Anchor>
-            {onImport && (
-              <>
-                or
-                <Button variant="subtle" size="compact-sm" onClick={onImport}>
-                  import a CSV or Excel file
-                </Button>
-              </>
-            )}
-          </Group>
+          Type them in on{' '}
+          <Anchor component={Link} href="/contacts">
+            Contacts
+          </Anchor>
+          {onImport ? (
+            <>
+              {' '}
+              or{' '}
+              <Anchor component="button" type="button" size="sm" onClick={onImport}>
+                import a CSV or Excel file
+              </Anchor>
+            </>
+          ) : null}
+          .
         </Step>
         <Step id="segment" done={(segments.data ?? 0) > 0} title="Create the first segment">
           Select contacts by criteria, then log an interaction for all of them:{' '}

@@ -345,7 +345,10 @@ export function LogDialog({
               mail server is set up, Resend on the logged segment sends {result.emailsNotSent === 1 ? 'it' : 'them'}.
             </Alert>
           ) : null}
-          {sendValue && <DeliveryProgress entryNo={result.loggedSegmentEntryNo} />}
+          {/* Logged without sending and nothing else to deliver: no progress to follow. */}
+          {sendValue && !(result.emailsNotSent && (result.delivery as { status?: string })?.status === 'none') && (
+            <DeliveryProgress entryNo={result.loggedSegmentEntryNo} />
+          )}
           <Group justify="flex-end">
             <Button
               component={Link}
@@ -386,9 +389,8 @@ export function LogDialog({
             {noMailServer && (
               <Alert color="yellow" role="alert" title="No mail server is set up" data-testid="no-mail-server">
                 {emailed === 1 ? '1 line is' : `${emailed.toLocaleString()} lines are`} to be e-mailed, but no mail
-                server is set up, so Log with Send Attachments would be refused. Log without sending logs every line and
-                prints the letters; the e-mails are kept as not sent, and Resend on the logged segment sends them once a
-                mail server is set up.
+                server is set up, so Log would be refused. Log without sending logs every line and prints the letters;
+                Resend on the logged segment sends the e-mails once a mail server is set up.
                 {isAdmin ? (
                   <>
                     {' '}
