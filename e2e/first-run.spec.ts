@@ -79,6 +79,8 @@ test.beforeAll(async () => {
     env: dbEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // Read what the server writes to stderr, so a full pipe never stalls it.
+  child.stderr?.resume()
   await new Promise<void>((res, rej) => {
     let out = ''
     const timer = setTimeout(() => rej(new Error(`serve did not start: ${out}`)), 60_000)

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { who } from '../api/auth-plugin.js'
 import {
   bool,
   CORRESPONDENCE_TYPES,
@@ -15,7 +16,6 @@ import {
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
-import { who } from '../api/auth-plugin.js'
 import { mailServerConfigured, smtpPasswordSet } from './test-email.js'
 
 export const MARKETING_SETUP_FIELDS: Field[] = [
