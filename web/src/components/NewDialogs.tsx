@@ -81,6 +81,8 @@ export function ImportContactsDialog({ opened, onClose }: { opened: boolean; onC
       const r = await post<ImportResult>('/api/contacts/import', text)
       setResult(r)
       await qc.invalidateQueries({ queryKey: ['list', '/api/contacts'] })
+      // The home page's contact count and its getting-started checklist follow an import at once.
+      await qc.invalidateQueries({ queryKey: ['count', '/api/contacts'] })
     } catch (err) {
       setError(err)
     } finally {

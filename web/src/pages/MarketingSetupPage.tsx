@@ -9,7 +9,7 @@ import { MARKETING_SETUP_FIELDS } from '../lib/resources'
 import { MailServerSection } from './MailServerSection'
 
 export default function MarketingSetupPage() {
-  const canWrite = useCan('marketer')
+  // The server lets only admins change the setup (PATCH is admin-only).
   const isAdmin = useCan('admin')
   const rec = useRecord<Row & MarketingSetupStatus>('/api/setup/marketing', '/api/setup/marketing')
   return (
@@ -30,7 +30,7 @@ export default function MarketingSetupPage() {
             <RecordFields
               fields={MARKETING_SETUP_FIELDS}
               record={rec.data}
-              canEdit={canWrite}
+              canEdit={isAdmin}
               onSave={(fd, v) => rec.save({ [fd.name]: v })}
             />
           </Card>
