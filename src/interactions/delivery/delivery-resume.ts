@@ -15,7 +15,7 @@ export function resumeDeliveries(
   db: Kysely<DB>,
   deliveries: Deliveries,
   log: Log = (msg, err) => console.error(msg, err),
-): { stop(): void } {
+): { stop(): void; firstSweep: Promise<void> } {
   let sweeping = false
   const sweep = async () => {
     if (sweeping) return
@@ -29,8 +29,8 @@ export function resumeDeliveries(
       sweeping = false
     }
   }
-  void sweep()
+  const firstSweep = sweep()
   const timer = setInterval(() => void sweep(), deliveries.leaseMs / 2)
   timer.unref()
-  return { stop: () => clearInterval(timer) }
+  return { stop: () => clearInterval(timer), firstSweep }
 }
