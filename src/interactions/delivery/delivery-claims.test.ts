@@ -1,5 +1,9 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
+import { runCli } from '../../reliability/server-fixtures.js'
 import { line, makeSegment, seedLogWorld } from '../../segments/log/log-fixtures.js'
 import { logSegment } from '../../segments/log/log-segment.js'
 import { createTestApp, type TestApp } from '../../test-support/app.js'
@@ -19,6 +23,24 @@ describe('SEGMENTA_DELIVERY_LEASE_SECONDS', () => {
         `SEGMENTA_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 86400, not "${bad}".`,
       )
   })
+
+  it('stops `segmenta serve` at start with that message (exit status 1) before it touches the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmenta-lease-'))
+    try {
+      const r = await runCli(['serve', '--port', '0'], {
+        SEGMENTA_DB: `sqlite:${join(dir, 'x.db')}`,
+        SEGMENTA_DELIVERY_LEASE_SECONDS: 'soon',
+      })
+      expect(r.status).toBe(1)
+      expect(r.stderr).toContain(
+        'segmenta: SEGMENTA_DELIVERY_LEASE_SECONDS must be a number of seconds from 1 to 86400, not "soon".',
+      )
+      expect(r.stdout).toBe('')
+      expect(readdirSync(dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 /**
