@@ -150,6 +150,17 @@ describe.each(dialects)('Delivery claims on %s', (dialect) => {
     await db().deleteFrom('delivery_runs').where('logged_segment_entry_no', '=', ls).execute()
   })
 
+  it('Given a canceled logged segment with an unfinished delivery, deleting it removes its claim too', async () => {
+    const ls = await logTen()
+    await requestDelivery(db(), ls)
+    expect(await claimRun(db(), ls, 'sender-dead', 60_000)).toBe(1)
+    expect((await t.marketer.post(`/api/logged-segments/${ls}/cancel`, {})).status).toBe(200)
+    const deleted = await t.marketer.del(`/api/logged-segments/${ls}`)
+    expect(deleted.status).toBe(204)
+    expect(await db().selectFrom('delivery_runs').selectAll().execute()).toEqual([])
+    expect(await entries(ls)).toEqual([])
+  })
+
   it('Given a sender whose lease ran out while a message was in flight, another takes the run over and only that message goes twice', async () => {
     const ls = await logTen()
     const a = new Deliveries()
@@ -161,7 +172,11 @@ describe.each(dialects)('Delivery claims on %s', (dialect) => {
       takenOver = true
       inFlight = Number(mail.headers['x-segmenta-entry-no'])
       // Sender A seems dead (its lease ran out) while its third message waits for the answer
-      await db().updateTable('delivery_runs').set({ claimed_until: 0 }).execute()
+      await db()
+        .updateTable('delivery_runs')
+        .set({ claimed_until: 0 })
+        .where('logged_segment_entry_no', '=', ls)
+        .execute()
       resumeDeliveries(db(), b).stop()
       for (let i = 0; i < 500; i++) {
         const e = await db()
