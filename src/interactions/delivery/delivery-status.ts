@@ -127,8 +127,8 @@ export async function requireMailServer(db: Tx, emails: number): Promise<void> {
 /**
  * BC Resend (spec §6.14, without "Update Merge Fields"): the entries of the logged segment whose delivery
  * failed — and those a stopped or crashed run left In Progress — are set In Progress again, to be sent by a
- * run the caller queues after the commit (asked for here, in the transaction); canceled entries are left out. Nothing to resend →
- * `There is nothing to send.`
+ * run the caller queues after the commit (asked for here, in the transaction); canceled entries are left
+ * out. Nothing to resend → `There is nothing to send.`
  */
 export async function prepareResend(trx: Tx, entryNo: number): Promise<QueuedDelivery> {
   await loggedSegment(trx, entryNo)
