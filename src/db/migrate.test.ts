@@ -69,6 +69,31 @@ describe.each(dialects)('migrations on %s', (dialect) => {
     }
   })
 
+  it('asks for the deliveries an older version left unfinished, so the next start resumes them (014)', async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, '008-segment-line-totals')
+      // 1: In Progress e-mail; 2: canceled; 3: logged without delivery; 4: all delivered or failed;
+      // 5: only a canceled entry In Progress.
+      await sql`INSERT INTO logged_segments (entry_no, send_attachments, canceled)
+          VALUES (1, 1, 0), (2, 1, 1), (3, 0, 0), (4, 1, 0), (5, 1, 0)`.execute(old.kysely)
+      await sql`INSERT INTO interaction_log_entries (logged_segment_entry_no, correspondence_type, delivery_status, canceled)
+          VALUES (1, 'Email', '', 0), (1, 'Email', 'In Progress', 0), (2, 'Email', 'In Progress', 1),
+                 (3, '', '', 0), (4, 'Email', '', 0), (4, 'Hard Copy', 'Error', 0), (5, 'Email', 'In Progress', 1)`.execute(
+        old.kysely,
+      )
+      expect(await migrateTo(old, '014-delivery-claims')).toEqual(['014-delivery-claims'])
+      const runs = await old.kysely.selectFrom('delivery_runs').selectAll().execute()
+      expect(
+        runs.map((r) => [Number(r.logged_segment_entry_no), Number(r.requests), r.claimed_by, Number(r.claimed_until)]),
+      ).toEqual([[1, 1, '', 0]])
+      const flags = await old.kysely.selectFrom('interaction_log_entries').select('delivery_interrupted').execute()
+      expect(flags.map((f) => Number(f.delivery_interrupted))).toEqual([0, 0, 0, 0, 0, 0, 0])
+    } finally {
+      await old.drop()
+    }
+  })
+
   it("sums the cost and duration of existing segments' lines into their headers (008)", async () => {
     const old = await createTestDb(dialect, { migrate: false })
     try {
@@ -76,7 +101,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 3), ('B', 0)`.execute(old.kysely)
       await sql`INSERT INTO segment_lines (segment_no, line_no, cost_lcy, duration_min)
           VALUES ('A', 10000, 2.5, 10), ('A', 20000, 0.25, 0), ('A', 30000, 1, 7.5)`.execute(old.kysely)
-      expect(await migrateToLatest(old)).toEqual(['008-segment-line-totals'])
+      expect(await migrateTo(old, '008-segment-line-totals')).toEqual(['008-segment-line-totals'])
       const rows = await old.kysely
         .selectFrom('segment_headers')
         .select(['no', 'cost_lcy', 'duration_min'])

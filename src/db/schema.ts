@@ -317,6 +317,15 @@ export interface LoggedSegmentTable {
   send_attachments: Bool
 }
 
+/** A logged segment's delivery that is wanted and not finished, with the lease of the process sending it. */
+export interface DeliveryRunTable {
+  logged_segment_entry_no: number
+  requests: Num
+  claimed_by: Text
+  /** Epoch milliseconds; a lease that ran out is taken over. */
+  claimed_until: Num
+}
+
 /** The letters PDF of a logged segment's Hard Copy entries; the bytes are in `logged_segment_letter_chunks`. */
 export interface LoggedSegmentLettersTable {
   logged_segment_entry_no: number
@@ -354,6 +363,8 @@ export interface InteractionLogEntryTable extends InteractionColumns {
   logged_segment_entry_no: Num
   delivery_status: Text
   delivery_error: Text
+  /** The message was in flight when its sending process died, and was sent again (migration 014). */
+  delivery_interrupted: Bool
   canceled: Bool
   postponed: Bool
   comment: Text
@@ -413,6 +424,7 @@ export interface DB {
   saved_segment_criteria: SavedSegmentCriteriaTable
   saved_segment_criteria_actions: SavedSegmentCriteriaActionTable
   logged_segments: LoggedSegmentTable
+  delivery_runs: DeliveryRunTable
   logged_segment_letters: LoggedSegmentLettersTable
   logged_segment_letter_chunks: LoggedSegmentLetterChunkTable
   campaign_entries: CampaignEntryTable

@@ -60,6 +60,7 @@ describe.each(dialects)('Interaction log entries on %s', (dialect) => {
       languageCode: '',
       deliveryStatus: '',
       deliveryError: '',
+      deliveryInterrupted: false,
       canceled: false,
       postponed: false,
       comment: '',

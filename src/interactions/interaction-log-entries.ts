@@ -18,7 +18,8 @@ import type { Dialect } from '../db/connection.js'
 import type { Tx } from '../db/transaction.js'
 import { mustBeEqual, notFound } from '../errors.js'
 
-export const DELIVERY_STATUSES = ['', 'In Progress', 'Error'] as const
+/** BC's three, and Sending: the message is being handed to the mail server (beyond BC, see delivery-runs.ts). */
+export const DELIVERY_STATUSES = ['', 'In Progress', 'Sending', 'Error'] as const
 
 /** An interaction log entry as the API shows it (API.md "Logged segments and interactions"). */
 export const INTERACTION_LOG_ENTRY_FIELDS: Field[] = [
@@ -50,6 +51,8 @@ export const INTERACTION_LOG_ENTRY_FIELDS: Field[] = [
   option('deliveryStatus', 'delivery_status', DELIVERY_STATUSES, { readOnly: true }),
   // Beyond API.md: why a delivery failed, BC's Postponed flag, and the comment (BC: a comment FlowField).
   text('deliveryError', 'delivery_error', 1000, { readOnly: true }),
+  // Beyond BC: the message was in flight when its sending process died and was sent again (maybe twice).
+  bool('deliveryInterrupted', 'delivery_interrupted', { readOnly: true }),
   bool('canceled', 'canceled', { readOnly: true }),
   bool('postponed', 'postponed', { readOnly: true }),
   text('comment', 'comment', 250),

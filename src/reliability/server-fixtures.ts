@@ -22,13 +22,13 @@ export interface Server {
   child: ChildProcess
 }
 
-/** Starts `segmenta serve` from the sources on a free port and waits until it listens. */
-export async function startServer(dbUrl: string): Promise<Server> {
+/** Starts `segmenta serve` from the sources on a free port (with `env` added) and waits until it listens. */
+export async function startServer(dbUrl: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort()
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', '--db', dbUrl, 'serve', '--port', String(port), '--host', '127.0.0.1'],
-    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'fatal' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'fatal', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
   await new Promise<void>((resolve, reject) => {

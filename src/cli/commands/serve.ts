@@ -2,6 +2,9 @@ import type { Command } from 'commander'
 import { buildApp, DEFAULT_WEB_ROOT } from '../../api/app.js'
 import { parseTrustProxy, type TrustProxy } from '../../api/trust-proxy.js'
 import { loadDemoIfEmpty } from '../../demo/load.js'
+import { deliveries } from '../../interactions/delivery/deliveries.js'
+import { resumeDeliveries } from '../../interactions/delivery/delivery-resume.js'
+import { deliveryLeaseMs } from '../../interactions/delivery/delivery-runs.js'
 import { CliError, openMigrated } from '../context.js'
 
 export function serveCommand(program: Command): void {
@@ -16,6 +19,7 @@ export function serveCommand(program: Command): void {
       let trustProxy: TrustProxy
       try {
         trustProxy = parseTrustProxy(process.env.SEGMENTA_TRUST_PROXY)
+        deliveries.leaseMs = deliveryLeaseMs()
       } catch (e) {
         throw new CliError((e as Error).message)
       }
@@ -37,7 +41,10 @@ export function serveCommand(program: Command): void {
       const port = Number(opts.port)
       await app.listen({ port, host: opts.host })
       console.log(`Segmenta is serving http://${opts.host}:${port} (database: ${db.dialect}; API docs at /api/docs)`)
+      // Deliveries a crash or a stop left unfinished go on by themselves, here or in another server.
+      const resume = resumeDeliveries(db.kysely, deliveries, (msg, err) => app.log.error(err, msg))
       const stop = async () => {
+        resume.stop()
         await app.close()
         await db.close()
         process.exit(0)

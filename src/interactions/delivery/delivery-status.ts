@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { notFound, ruleViolation } from '../../errors.js'
 import { deliveries } from './deliveries.js'
+import { requestDelivery } from './delivery-runs.js'
 import { lettersInfo, type StoredLetters } from './letters-pdf.js'
 import { mailSettings, NO_SMTP } from './mail-transport.js'
 
@@ -12,10 +13,16 @@ export interface DeliveryProgress {
   total: number
   sent: number
   failed: number
+  /** Not yet delivered, including the messages being handed to the mail server right now (Sending). */
   inProgress: number
+  /**
+   * Messages that were being handed to the mail server when their sending process died, and were (or will
+   * be) sent again: their contacts may have them twice. Every other message goes out at most once.
+   */
+  maybeSentTwice: number
   emails: number
   letters: number
-  /** A run of this logged segment is queued or going on in this server. */
+  /** A run of this logged segment is queued or going on in this server, or another process holds its lease. */
   running: boolean
   /** The printed letters, when there are any. */
   lettersPdf: StoredLetters | null
@@ -46,15 +53,21 @@ export async function deliveryProgress(db: Kysely<DB>, entryNo: number): Promise
     sent: 0,
     failed: 0,
     inProgress: 0,
+    maybeSentTwice: 0,
     emails: 0,
     letters: 0,
-    running: deliveries.isBusy(db, entryNo),
+    running: deliveries.isBusy(db, entryNo) || (await leaseHeld(db, entryNo)),
     lettersPdf: (await lettersInfo(db, entryNo)) ?? null,
   }
   if (!ls.send_attachments) return out
   const rows = await db
     .selectFrom('interaction_log_entries')
-    .select(['delivery_status', 'correspondence_type', sql<number>`count(*)`.as('n')])
+    .select([
+      'delivery_status',
+      'correspondence_type',
+      sql<number>`count(*)`.as('n'),
+      sql<number>`sum(delivery_interrupted)`.as('interrupted'),
+    ])
     .where('logged_segment_entry_no', '=', entryNo)
     .where('correspondence_type', '<>', '')
     .groupBy(['delivery_status', 'correspondence_type'])
@@ -62,22 +75,38 @@ export async function deliveryProgress(db: Kysely<DB>, entryNo: number): Promise
   for (const r of rows) {
     const n = Number(r.n)
     out.total += n
+    out.maybeSentTwice += Number(r.interrupted)
     if (r.correspondence_type === 'Email') out.emails += n
     else out.letters += n
     if (r.delivery_status === 'Error') out.failed += n
-    else if (r.delivery_status === 'In Progress') out.inProgress += n
+    else if (r.delivery_status === 'In Progress' || r.delivery_status === 'Sending') out.inProgress += n
     else out.sent += n
   }
   return out
 }
 
-/** Counts the In Progress deliveries of a logged segment by kind (canceled entries are not delivered). */
+/** Whether some process (this one or another) holds a lease on the logged segment's delivery that has not run out. */
+async function leaseHeld(db: Kysely<DB>, entryNo: number): Promise<boolean> {
+  const run = await db
+    .selectFrom('delivery_runs')
+    .select('claimed_until')
+    .where('logged_segment_entry_no', '=', entryNo)
+    .where('claimed_by', '<>', '')
+    .where('claimed_until', '>=', Date.now())
+    .executeTakeFirst()
+  return run !== undefined
+}
+
+/**
+ * Counts the deliveries of a logged segment still to make, by kind: In Progress, and Sending (in flight, or
+ * cut off by a crash); canceled entries are not delivered.
+ */
 export async function pendingDeliveries(db: Tx, entryNo: number): Promise<{ emails: number; letters: number }> {
   const rows = await db
     .selectFrom('interaction_log_entries')
     .select(['correspondence_type', sql<number>`count(*)`.as('n')])
     .where('logged_segment_entry_no', '=', entryNo)
-    .where('delivery_status', '=', 'In Progress')
+    .where('delivery_status', 'in', ['In Progress', 'Sending'])
     .where('canceled', '=', 0)
     .groupBy('correspondence_type')
     .execute()
@@ -98,8 +127,8 @@ export async function requireMailServer(db: Tx, emails: number): Promise<void> {
 /**
  * BC Resend (spec §6.14, without "Update Merge Fields"): the entries of the logged segment whose delivery
  * failed — and those a stopped or crashed run left In Progress — are set In Progress again, to be sent by a
- * run the caller queues after the commit; canceled entries are left out. Nothing to resend →
- * `There is nothing to send.`
+ * run the caller queues after the commit (asked for here, in the transaction); canceled entries are left
+ * out. Nothing to resend → `There is nothing to send.`
  */
 export async function prepareResend(trx: Tx, entryNo: number): Promise<QueuedDelivery> {
   await loggedSegment(trx, entryNo)
@@ -114,5 +143,6 @@ export async function prepareResend(trx: Tx, entryNo: number): Promise<QueuedDel
   const pending = await pendingDeliveries(trx, entryNo)
   if (pending.emails + pending.letters === 0) throw ruleViolation('There is nothing to send.')
   await requireMailServer(trx, pending.emails)
+  await requestDelivery(trx, entryNo)
   return { status: 'queued', ...pending }
 }

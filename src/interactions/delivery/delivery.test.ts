@@ -236,6 +236,7 @@ describe.each(dialects)('Delivery of a logged segment on %s', (dialect) => {
       sent: 0,
       failed: 0,
       inProgress: 0,
+      maybeSentTwice: 0,
       emails: 0,
       letters: 0,
       running: false,

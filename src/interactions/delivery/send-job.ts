@@ -127,21 +127,29 @@ function mergeValues(r: EntryRow, segmentDescription: string): MergeValues {
   }
 }
 
-async function stillPending(db: Kysely<DB>, entryNo: number): Promise<boolean> {
-  const e = await db
-    .selectFrom('interaction_log_entries')
-    .select(['canceled', 'delivery_status'])
+/**
+ * Claims one entry for sending: In Progress → Sending, committed before its message goes to the mail server.
+ * False when it is no longer In Progress (canceled, deleted, resent or sent since the page was read, or
+ * claimed by another process), so no two senders hand over the same message.
+ */
+async function claimEntry(db: Kysely<DB>, entryNo: number): Promise<boolean> {
+  const r = await db
+    .updateTable('interaction_log_entries')
+    .set({ delivery_status: 'Sending' })
     .where('entry_no', '=', entryNo)
+    .where('delivery_status', '=', 'In Progress')
+    .where('canceled', '=', 0)
     .executeTakeFirst()
-  return !!e && !e.canceled && e.delivery_status === 'In Progress'
+  return Number(r.numUpdatedRows) === 1
 }
 
+/** Sending → '' as soon as the mail server accepted the message, or Error with the reason. */
 async function setStatus(db: Kysely<DB>, entryNo: number, error?: string): Promise<void> {
   await db
     .updateTable('interaction_log_entries')
     .set({ delivery_status: error === undefined ? '' : 'Error', delivery_error: (error ?? '').slice(0, 1000) })
     .where('entry_no', '=', entryNo)
-    .where('delivery_status', '=', 'In Progress')
+    .where('delivery_status', '=', 'Sending')
     .execute()
 }
 
@@ -149,8 +157,9 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)) || '
 
 /**
  * Sends the e-mails of a logged segment that are In Progress, one message per entry and one after the other
- * over one SMTP connection; each entry becomes '' (sent) or Error with the reason, as soon as its message is
- * done, so progress shows while the run goes on.
+ * over one SMTP connection. Each entry is Sending while its message is handed over and becomes '' (sent) or
+ * Error with the reason as soon as the server answered, so progress shows while the run goes on and a crash
+ * leaves at most the one message in flight unsure (found Sending, and sent again, on resume).
  */
 async function sendEmails(
   db: Kysely<DB>,
@@ -180,8 +189,7 @@ async function sendEmails(
     while (page.length > 0 && !control.stopped) {
       for (const r of page) {
         if (control.stopped) break
-        // The page was read a while ago: skip an entry canceled, deleted or resent since.
-        if (!(await stillPending(db, r.entry_no))) continue
+        if (!(await claimEntry(db, r.entry_no))) continue
         let error: string | undefined
         try {
           const t = await languages(r.interaction_template_code)

@@ -96,8 +96,18 @@ export interface TestMailServer {
   close(): Promise<void>
 }
 
+export interface MailServerOptions {
+  /** Waits this long before accepting each message: a slow server, so a delivery run takes a while. */
+  delayMs?: number
+  /**
+   * Called with each message once it is received and before the server accepts it (the sender is still
+   * waiting for the answer): a test can kill the sender here, with the message in flight.
+   */
+  onMessage?: (mail: ReceivedMail, index: number) => void | Promise<void>
+}
+
 /** An SMTP server on loopback, without TLS or authentication, that keeps what it receives. */
-export async function startMailServer(): Promise<TestMailServer> {
+export async function startMailServer(opts: MailServerOptions = {}): Promise<TestMailServer> {
   const messages: ReceivedMail[] = []
   const refuse = new Set<string>()
   const server = new SMTPServer({
@@ -115,10 +125,17 @@ export async function startMailServer(): Promise<TestMailServer> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = []
       stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
+      stream.on('end', async () => {
         const to = session.envelope.rcptTo.map((a) => a.address)
-        messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), to))
-        callback()
+        const mail = parseMail(Buffer.concat(chunks).toString('utf8'), to)
+        messages.push(mail)
+        try {
+          if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs))
+          await opts.onMessage?.(mail, messages.length - 1)
+          callback()
+        } catch (e) {
+          callback(e as Error)
+        }
       })
     },
   })

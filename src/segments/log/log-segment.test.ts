@@ -70,6 +70,7 @@ describe.each(dialects)('Log a segment on %s', (dialect) => {
       campaign_response: 0,
       delivery_status: '',
       delivery_error: '',
+      delivery_interrupted: 0,
       canceled: 0,
       postponed: 0,
       comment: '',

@@ -6,6 +6,7 @@ import { who } from '../../api/auth-plugin.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
 import { deliveries } from '../../interactions/delivery/deliveries.js'
+import { requestDelivery } from '../../interactions/delivery/delivery-runs.js'
 import { deliveryProgress, prepareResend } from '../../interactions/delivery/delivery-status.js'
 import { letterChunks, lettersInfo } from '../../interactions/delivery/letters-pdf.js'
 import type { LineStatistics } from '../engine/index.js'
@@ -55,9 +56,12 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
     },
     async (req) => {
       const p = who(req)
-      const { linesChanged, ...result } = await inTransaction(db.kysely, (trx) =>
-        logSegment(trx, db.dialect, req.params.no, req.body, p),
-      )
+      const { linesChanged, ...result } = await inTransaction(db.kysely, async (trx) => {
+        const logged = await logSegment(trx, db.dialect, req.params.no, req.body, p)
+        // Asked for in the log's transaction: a crash right after the commit still leaves it to resume.
+        if (logged.delivery?.status === 'queued') await requestDelivery(trx, logged.loggedSegmentEntryNo)
+        return logged
+      })
       statistics.afterStep(linesChanged)
       if (result.delivery?.status === 'queued') deliveries.enqueue(db.kysely, result.loggedSegmentEntryNo)
       return result
@@ -167,7 +171,7 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
     {
       schema: {
         tags: logTags,
-        summary: 'Delivery progress: {total, sent, failed, inProgress}, counted from the entries',
+        summary: 'Delivery progress: {total, sent, failed, inProgress, maybeSentTwice}, counted from the entries',
         params: entryParams,
       },
     },

@@ -247,6 +247,8 @@ export interface DeliveryStatus {
   error?: number
   emails?: number
   letters?: number
+  /** Messages in flight when a sending server died, sent again: their contacts may have them twice. */
+  maybeSentTwice?: number
   /** The send job is still running. */
   running?: boolean
   /** The printable letters of the Hard Copy entries, when there are any. */

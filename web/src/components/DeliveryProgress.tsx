@@ -53,6 +53,13 @@ export function DeliveryProgress({ entryNo }: { entryNo: number }) {
           {num(d.emails)} e-mails · {num(d.letters)} letters
         </Text>
       )}
+      {num(d.maybeSentTwice) > 0 && (
+        <Text size="xs" c="orange" data-testid="delivery-maybe-twice">
+          {num(d.maybeSentTwice) === 1
+            ? '1 message was being handed to the mail server when a server stopped, and was sent again: its contact may have it twice.'
+            : `${num(d.maybeSentTwice)} messages were being handed to the mail server when a server stopped, and were sent again: their contacts may have them twice.`}
+        </Text>
+      )}
       {d.lettersPdf ? (
         <Anchor href={`/api/logged-segments/${entryNo}/letters.pdf`} size="sm">
           Download the letters (PDF) to print

@@ -132,6 +132,7 @@ export const INTERACTION_FIELDS: FieldDef[] = [
   f.code('languageCode', 'Language Code', { readOnly: true }),
   f.text('deliveryStatus', 'Delivery Status', { readOnly: true }),
   f.text('deliveryError', 'Delivery Error', { readOnly: true }),
+  f.bool('deliveryInterrupted', 'Maybe Sent Twice', { readOnly: true }),
   f.text('username', 'User ID', { readOnly: true }),
   f.opt('evaluation', 'Evaluation', EVALUATIONS),
   f.bool('attemptFailed', 'Attempt Failed'),
