@@ -38,9 +38,34 @@ describe('serving the web app', () => {
     expect((await app.inject({ url: '/assets/app-def456.js' })).body).toBe('console.log(2)')
   })
 
-  it('answers a missing file and an unknown API route with 404, not the page', async () => {
+  it('answers a missing file with 404, and an unknown API route with 401 to a caller without credentials', async () => {
     expect((await app.inject({ url: '/assets/gone.js' })).statusCode).toBe(404)
     const api = await app.inject({ url: '/api/nothing-here' })
     expect(api.statusCode).toBe(401)
+  })
+
+  it('never answers a path that means the API, in any spelling, with the page: 401 as for the API itself', async () => {
+    for (const url of ['/API/users', '/%2561pi/users', '//api/users', '/Api', '/%2541%2550%2549/users']) {
+      const r = await app.inject({ url })
+      expect([url, r.statusCode, r.json().code, r.headers['cache-control']]).toEqual([
+        url,
+        401,
+        'UNAUTHENTICATED',
+        'no-store',
+      ])
+    }
+  })
+
+  it('serves the web app to anyone, the page and its files being its only public routes besides health and sign-in', async () => {
+    const publicRoutes = app.routeTable.filter((r) => r.role === 'public').map((r) => `${r.method} ${r.url}`)
+    expect(publicRoutes.sort()).toEqual([
+      'GET /*',
+      'GET /api/health',
+      'HEAD /*',
+      'HEAD /api/health',
+      'POST /api/auth/login',
+    ])
+    expect((await app.inject({ url: '/' })).statusCode).toBe(200)
+    expect((await app.inject({ method: 'HEAD', url: '/assets/app-abc123.js' })).statusCode).toBe(200)
   })
 })
