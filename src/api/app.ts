@@ -79,6 +79,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 200 },
     trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
+    // A path the router cannot decode (`/%ZZ`, `/%c0%ae`) is refused before routing: as problem+json like any 400.
+    frameworkErrors: (_err, _req, reply) => {
+      sendProblem(reply, validationFailed([{ path: 'url', message: 'is not a valid percent-encoded UTF-8 path' }]))
+    },
   })
   app.decorate('db', opts.db)
   const webRoot = opts.webRoot && existsSync(opts.webRoot) ? opts.webRoot : undefined
@@ -113,6 +117,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       (err as { statusCode?: number }).statusCode === 413
     ) {
       e = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
+    } else if (
+      (err as { statusCode?: number }).statusCode === 403 ||
+      (err as { statusCode?: number }).statusCode === 404
+    ) {
+      // The file server's refusals (a path climbing out of its folder, `/../../etc/passwd`; a missing file): the
+      // same 404 as a path with nothing behind it, and nothing for the error log — it is the caller's mistake.
+      e = notFoundError(req)
     } else if (
       (err as { statusCode?: number }).statusCode === 400 ||
       (err as { statusCode?: number }).statusCode === 415 ||
