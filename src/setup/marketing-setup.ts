@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { who } from '../api/auth-plugin.js'
 import {
   bool,
   CORRESPONDENCE_TYPES,
@@ -12,6 +13,7 @@ import {
   toApi,
   toRow,
 } from '../api/fields.js'
+import type { Role } from '../auth/credentials.js'
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
@@ -94,10 +96,24 @@ export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknow
   return getMarketingSetup(trx)
 }
 
+/**
+ * Fields of the setup that only an admin reads: where and as whom the server sends mail. Everyone else gets the
+ * setup without them (the password is never read back by anyone).
+ */
+export const ADMIN_READ_FIELDS: readonly string[] = ['smtpHost', 'smtpPort', 'smtpSecure', 'smtpUser', 'smtpFrom']
+
+/** The setup as a caller of `role` may read it. */
+export function setupAsSeenBy(setup: MarketingSetup, role: Role): Partial<MarketingSetup> {
+  if (role === 'admin') return setup
+  return Object.fromEntries(Object.entries(setup).filter(([k]) => !ADMIN_READ_FIELDS.includes(k)))
+}
+
 export function registerMarketingSetupRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async () =>
-    getMarketingSetup(app.db.kysely),
+  r.get(
+    '/api/setup/marketing',
+    { schema: { tags: ['setup'], summary: 'Marketing setup (the mail server settings for admins only)' } },
+    async (req) => setupAsSeenBy(await getMarketingSetup(app.db.kysely), who(req).role),
   )
   r.patch(
     '/api/setup/marketing',
