@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
@@ -7,7 +7,13 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify'
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -73,8 +79,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 200 },
     trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
+    // A path the router cannot decode (`/%ZZ`, `/%c0%ae`) is refused before routing: as problem+json like any 400.
+    frameworkErrors: (_err, _req, reply) => {
+      sendProblem(reply, validationFailed([{ path: 'url', message: 'is not a valid percent-encoded UTF-8 path' }]))
+    },
   })
   app.decorate('db', opts.db)
+  const webRoot = opts.webRoot && existsSync(opts.webRoot) ? opts.webRoot : undefined
   const routeTable: RouteInfo[] = []
   app.decorate('routeTable', routeTable)
   app.addHook('onRoute', (route) => {
@@ -107,6 +118,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ) {
       e = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.')
     } else if (
+      (err as { statusCode?: number }).statusCode === 403 ||
+      (err as { statusCode?: number }).statusCode === 404
+    ) {
+      // The file server's refusals (a path climbing out of its folder, `/../../etc/passwd`; a missing file): the
+      // same 404 as a path with nothing behind it, and nothing for the error log — it is the caller's mistake.
+      e = notFoundError(req)
+    } else if (
       (err as { statusCode?: number }).statusCode === 400 ||
       (err as { statusCode?: number }).statusCode === 415 ||
       (err as { code?: string }).code?.startsWith('FST_ERR_CTP')
@@ -126,19 +144,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       req.log.error(err)
       e = new AppError('INTERNAL', 'Something went wrong on the server. The action was not carried out.')
     }
-    reply.status(e.status).type('application/problem+json').send(JSON.stringify(e.toProblem()))
+    sendProblem(reply, e)
   })
-  app.setNotFoundHandler((req, reply) => {
-    // The web app routes in the browser: unknown page paths get index.html, unknown files a 404.
-    const path = req.url.split('?')[0]
-    const isPage = !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)
-    if (isPage && req.method === 'GET' && opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html')
-    }
-    const e = new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)
-    reply.status(404).type('application/problem+json').send(JSON.stringify(e.toProblem()))
-  })
-
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -168,11 +175,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   })
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return
-    // Personal data: no shared or browser cache keeps an API answer.
-    reply.header('cache-control', 'no-store')
-    // A NUL character is never valid text (PostgreSQL refuses it); refuse it in the path and query up front.
+    // A NUL character is never valid text (PostgreSQL refuses it); refuse it in any path and query up front.
     if (/%00/.test(req.url)) throw validationFailed([{ path: 'url', message: 'must not contain the NUL character' }])
+    // Personal data: no shared or browser cache keeps an API answer. Decided on the matched route, as the router
+    // decodes the path (`/%61pi/…` is an API route); only the web app's files set their own caching.
+    if (req.is404 || req.routeOptions.url?.startsWith('/api/')) reply.header('cache-control', 'no-store')
   })
   // CORS stays closed: no @fastify/cors, so browsers refuse every cross-origin read of the API.
   // Rate limits apply per route (`config.rateLimit`): sign-in is limited per client address.
@@ -184,7 +191,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(cookie)
   installAudit(app)
-  installAuth(app, opts.security)
+  const requireCaller = installAuth(app, opts.security)
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0]
+    // The web app routes in the browser: unknown page paths get index.html, unknown files a 404.
+    if (req.method === 'GET' && webRoot && isPagePath(path) && existsSync(join(webRoot, 'index.html')))
+      return reply.header('cache-control', 'no-cache').sendFile('index.html')
+    // Reached from the public file route without credentials: a path that means the API, in any spelling, is
+    // answered as every API route is (401) before it is told that nothing is there.
+    if (!req.principal && meansApi(path)) await requireCaller(req, reply, 'viewer')
+    return sendProblem(reply, notFoundError(req))
+  })
 
   app.get('/api/health', { config: { role: 'public' }, schema: { tags: ['system'] } }, async () => {
     return { status: 'ok', db: opts.db.dialect }
@@ -192,17 +209,22 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await registerDomainRoutes(app)
 
-  if (opts.webRoot && existsSync(opts.webRoot)) {
-    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+  if (webRoot) {
+    // The web app's files, public (the sign-in page is one of them). Served by this one explicit route rather
+    // than @fastify/static's own, so that `role: 'public'` is declared where the route is; files are looked up
+    // per request, so a rebuilt web app is served without a restart.
     await app.register(fastifyStatic, {
-      root: opts.webRoot,
-      prefix: '/',
+      root: webRoot,
+      serve: false,
       cacheControl: false,
       setHeaders: (res, filePath) => {
         // Vite names assets by content hash: they never change; everything else is revalidated.
         const immutable = filePath.includes(`${join('assets', '')}`)
         res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
       },
+    })
+    app.get<{ Params: { '*': string } }>('/*', { config: { role: 'public' }, schema: { hide: true } }, (req, reply) => {
+      reply.sendFile(`/${req.params['*']}`)
     })
   }
   return app
@@ -272,4 +294,48 @@ function badText(v: unknown, path: string): FieldError | undefined {
     if (bad) return bad
   }
   return undefined
+}
+
+/** Answers with the error as problem+json; no cache keeps an error. */
+function sendProblem(reply: FastifyReply, e: AppError): FastifyReply {
+  return reply
+    .status(e.status)
+    .header('cache-control', 'no-store')
+    .type('application/problem+json')
+    .send(JSON.stringify(e.toProblem()))
+}
+
+function notFoundError(req: FastifyRequest): AppError {
+  return new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)
+}
+
+/**
+ * A path as a file server or a later decoding could read it: percent-decoded until nothing more decodes (so
+ * `%2561` is `a`), backslashes as slashes.
+ */
+function decodedPath(path: string): string {
+  let p = path
+  for (let i = 0; i < 5 && p.includes('%'); i++) {
+    try {
+      p = decodeURIComponent(p)
+    } catch {
+      break
+    }
+  }
+  return p.replaceAll('\\', '/')
+}
+
+/** Whether a path means the API in any spelling: `/%2561pi/x`, `/API/x`, `//api/x`, `/x/../api/x`. */
+export function meansApi(path: string): boolean {
+  const normal = posix.normalize(decodedPath(path)).toLowerCase()
+  return normal === '/api' || normal.startsWith('/api/')
+}
+
+/**
+ * Whether a path can be a page of the web app (answered with index.html): no file extension, no dot or empty
+ * segment, and not the API in any spelling.
+ */
+export function isPagePath(path: string): boolean {
+  const p = decodedPath(path)
+  return p === posix.normalize(p) && !meansApi(path) && !/\.[a-z0-9]+$/i.test(p)
 }

@@ -21,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-/** The caller, for routes behind the auth hook (every route but health and login). */
+/** The caller, for routes behind the auth hook (every route not marked `role: 'public'`). */
 export function who(req: FastifyRequest): Principal {
   if (!req.principal) throw unauthenticated()
   return req.principal
@@ -155,6 +155,18 @@ async function sessionPrincipal(
   return principalOf(row)
 }
 
+/** The user of a live session, read only: no rotation, no new cookie (for a request that is being refused). */
+async function sessionOwner(db: Kysely<DB>, secret: string): Promise<Principal | undefined> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.username', 's.username')
+    .select(['u.username', 'u.full_name', 'u.role', 'u.salesperson_code'])
+    .where('s.id_hash', '=', digest(secret))
+    .where('s.expires_at', '>', new Date().toISOString())
+    .executeTakeFirst()
+  return row ? principalOf(row) : undefined
+}
+
 async function tokenPrincipal(db: Kysely<DB>, token: string): Promise<Principal | undefined> {
   const row = await db
     .selectFrom('api_tokens as t')
@@ -176,8 +188,29 @@ async function tokenPrincipal(db: Kysely<DB>, token: string): Promise<Principal 
 /** A hash to verify against when the user does not exist, so a sign-in takes as long either way. */
 let decoyHash: Promise<string> | undefined
 
-/** Installs authentication, CSRF and role checks on every /api route, and the login/logout routes. */
-export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): void {
+/** Checks a request's credentials and that its caller has `need`; sets `req.principal` (401 or 403 otherwise). */
+export type RequireCaller = (req: FastifyRequest, reply: FastifyReply, need: Role) => Promise<void>
+
+/**
+ * The role a route needs when its config names none: viewer for reads, marketer for writes; and a request that
+ * matches no route needs a signed-in caller of any role before it is told there is nothing there.
+ */
+function defaultRole(req: FastifyRequest): Role {
+  if (req.is404 || req.method === 'GET' || req.method === 'HEAD') return 'viewer'
+  return 'marketer'
+}
+
+/**
+ * Installs authentication, CSRF and role checks on every route, and the login/logout routes. Returns the
+ * credential check, for the not-found handler (which runs without the route hooks when a public file route
+ * finds no file).
+ *
+ * Every decision is made on the route the router matched (`req.routeOptions`), never on the URL: the router
+ * percent-decodes the path, so `/%61pi/users` is `/api/users`, and a test of the raw URL is walked around.
+ * Deny by default: only a route whose config says `role: 'public'` (health, sign-in, the web app's files)
+ * needs no credentials; every other route, and a request that matches no route, needs them.
+ */
+export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): RequireCaller {
   const allowedOrigins =
     opts.allowedOrigins ??
     (process.env.SEGMENTA_ALLOWED_ORIGINS ?? '')
@@ -186,15 +219,9 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): v
       .filter(Boolean)
   const loginRate = opts.loginAttemptsPerMinute ?? (Number(process.env.SEGMENTA_LOGIN_RATE) || 20)
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return
-    const config = req.routeOptions.config ?? {}
-    const auth = req.headers.authorization
-    // Bearer tokens are never sent by a browser on its own, so only cookie requests (and sign-in) need it.
-    if (!SAFE_METHODS.has(req.method) && (!auth || config.role === 'public') && !sameOrigin(req, allowedOrigins))
-      throw forbidden('Cross-site request refused: its Origin is not this server.')
-    if (config.role === 'public') return
+  const requireCaller: RequireCaller = async (req, reply, need) => {
     const db = app.db.kysely
+    const auth = req.headers.authorization
     let principal: Principal | undefined
     if (auth) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth)
@@ -207,9 +234,22 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): v
       if (!principal) throw unauthenticated(secret ? 'Your session has expired. Sign in again.' : undefined)
     }
     req.principal = principal
-    const need: Role = config.role ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'marketer')
     if (!roleAllows(principal.role, need))
       throw forbidden(`The ${principal.role} role may not do this; it needs the ${need} role.`)
+  }
+
+  app.addHook('onRequest', async (req, reply) => {
+    const config = req.routeOptions.config ?? {}
+    const auth = req.headers.authorization
+    // Bearer tokens are never sent by a browser on its own, so only cookie requests (and sign-in) need it.
+    if (!SAFE_METHODS.has(req.method) && (!auth || config.role === 'public') && !sameOrigin(req, allowedOrigins)) {
+      // A forged write riding on a live session is recorded in the audit log as a refused attempt of its user.
+      const secret = req.cookies?.[SESSION_COOKIE]
+      if (!auth && secret) req.principal = await sessionOwner(app.db.kysely, secret)
+      throw forbidden('Cross-site request refused: its Origin is not this server.')
+    }
+    if (config.role === 'public') return
+    await requireCaller(req, reply, config.role ?? defaultRole(req))
   })
 
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -266,6 +306,7 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): v
       return reply.status(204).send()
     },
   )
+  return requireCaller
 }
 
 /**

@@ -222,6 +222,60 @@ describe.each(dialects)('Security of sign-in, sessions, tokens and answers on %s
       expect(await fingerprint(t.db)).toEqual(before)
     })
 
+    it("Given a cross-site write with a valid session, it is refused and recorded in the audit log as that user's refused attempt", async () => {
+      const before = await fingerprint(t.db)
+      const last = await t.db.kysely
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirstOrThrow()
+      const forged = await create('FORGED', { origin: 'https://evil.example' })
+      const encoded = await inject({
+        method: 'POST',
+        url: '/%61pi/mailing-groups',
+        headers: { cookie: `${SESSION_COOKIE}=${cookie}`, referer: 'https://evil.example/x' },
+        payload: { code: 'FORGED' },
+      })
+      // Nobody's session: refused all the same, and not recorded (anonymous requests cannot fill the log).
+      const stranger = await inject({
+        method: 'POST',
+        url: '/api/mailing-groups',
+        headers: { cookie: `${SESSION_COOKIE}=not-a-session`, origin: 'https://evil.example' },
+        payload: { code: 'FORGED' },
+      })
+      for (const res of [forged, encoded, stranger]) {
+        expect([res.statusCode, res.json().code, cookieOf(res)]).toEqual([403, 'FORBIDDEN', undefined])
+      }
+      const rows = await t.db.kysely
+        .selectFrom('audit_log')
+        .select(['username', 'action', 'method', 'path', 'status', 'detail'])
+        .where('id', '>', Number(last.id ?? 0))
+        .orderBy('id')
+        .execute()
+      const detail = JSON.stringify({
+        error: 'FORBIDDEN',
+        message: 'Cross-site request refused: its Origin is not this server.',
+      })
+      expect(rows).toEqual([
+        {
+          username: 'marketer',
+          action: 'mailing-groups.create',
+          method: 'POST',
+          path: '/api/mailing-groups',
+          status: 403,
+          detail,
+        },
+        {
+          username: 'marketer',
+          action: 'mailing-groups.create',
+          method: 'POST',
+          path: '/%61pi/mailing-groups',
+          status: 403,
+          detail,
+        },
+      ])
+      expect(await fingerprint(t.db)).toEqual(before)
+    })
+
     it('Given a write from the same origin, or from a client that sends no Origin (not a browser), it goes through', async () => {
       expect((await create('SAME1', { origin: `http://${HOST}` })).statusCode).toBe(201)
       expect((await create('SAME2', { referer: `https://${HOST}/segments/SM0001` })).statusCode).toBe(201)

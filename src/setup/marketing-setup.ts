@@ -13,6 +13,7 @@ import {
   toApi,
   toRow,
 } from '../api/fields.js'
+import type { Role } from '../auth/credentials.js'
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
@@ -96,17 +97,31 @@ export async function updateMarketingSetup(trx: Tx, patch: Record<string, unknow
   return getMarketingSetup(trx)
 }
 
+/**
+ * Fields of the setup that only an admin reads: where and as whom the server sends mail. Everyone else gets the
+ * setup without them (the password is never read back by anyone).
+ */
+export const ADMIN_READ_FIELDS: readonly string[] = ['smtpHost', 'smtpPort', 'smtpSecure', 'smtpUser', 'smtpFrom']
+
+/** The setup as a caller of `role` may read it. */
+export function setupAsSeenBy(setup: MarketingSetup, role: Role): Partial<MarketingSetup> {
+  if (role === 'admin') return setup
+  return Object.fromEntries(Object.entries(setup).filter(([k]) => !ADMIN_READ_FIELDS.includes(k)))
+}
+
 export function registerMarketingSetupRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   // mailServerConfigured (ro) tells every role whether e-mails can go out, without showing the server;
   // smtpPasswordSet (ro, admins) whether the write-only password is there.
-  const withMailServer = async (setup: MarketingSetup, admin: boolean) => ({
-    ...setup,
+  const withMailServer = async (setup: MarketingSetup, role: Role) => ({
+    ...setupAsSeenBy(setup, role),
     mailServerConfigured: await mailServerConfigured(app.db.kysely),
-    ...(admin ? { smtpPasswordSet: await smtpPasswordSet(app.db.kysely) } : {}),
+    ...(role === 'admin' ? { smtpPasswordSet: await smtpPasswordSet(app.db.kysely) } : {}),
   })
-  r.get('/api/setup/marketing', { schema: { tags: ['setup'], summary: 'Marketing setup' } }, async (req) =>
-    withMailServer(await getMarketingSetup(app.db.kysely), who(req).role === 'admin'),
+  r.get(
+    '/api/setup/marketing',
+    { schema: { tags: ['setup'], summary: 'Marketing setup (the mail server settings for admins only)' } },
+    async (req) => withMailServer(await getMarketingSetup(app.db.kysely), who(req).role),
   )
   r.patch(
     '/api/setup/marketing',
@@ -117,7 +132,7 @@ export function registerMarketingSetupRoutes(app: FastifyInstance): void {
     async (req) =>
       withMailServer(
         await inTransaction(app.db.kysely, (trx) => updateMarketingSetup(trx, req.body as Record<string, unknown>)),
-        true,
+        'admin',
       ),
   )
 }

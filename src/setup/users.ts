@@ -6,6 +6,7 @@ import { registerCrud } from '../api/crud.js'
 import { code, option, text, timestamp } from '../api/fields.js'
 import { createToken, ROLES } from '../auth/credentials.js'
 import { hashPassword, passwordProblem } from '../auth/passwords.js'
+import type { Dialect } from '../db/connection.js'
 import type { Tx } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import { notFound, ruleViolation, validationFailed } from '../errors.js'
@@ -57,6 +58,23 @@ async function checkSalesperson(trx: Tx, sp: unknown): Promise<void> {
     )
 }
 
+/**
+ * Refuses to leave the system without an admin: demoting or deleting the last one would leave nobody to manage
+ * users, tokens and the setup. Locks the admins' rows on PostgreSQL, so that two admins demoting each other at
+ * once cannot both see the other one still there; SQLite's write transaction (`BEGIN IMMEDIATE`) already runs
+ * them one after the other.
+ */
+export async function keepAnAdmin(trx: Tx, dialect: Dialect, username: string, change: 'demote' | 'delete') {
+  let q = trx.selectFrom('users').select('username').where('role', '=', 'admin')
+  if (dialect === 'postgres') q = q.forUpdate()
+  const admins = await q.execute()
+  if (admins.some((a) => a.username !== username)) return
+  const what = change === 'demote' ? 'change the role of' : 'delete'
+  throw ruleViolation(
+    `You cannot ${what} User ${username}: it is the last admin, and without one nobody could manage users, tokens or the setup. Make another user an admin first.`,
+  )
+}
+
 export function registerUserRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   r.get(
@@ -96,6 +114,8 @@ export function registerUserRoutes(app: FastifyInstance): void {
     },
     beforeUpdate: async (trx, row, existing) => {
       await checkSalesperson(trx, row.salesperson_code)
+      if (existing.role === 'admin' && row.role !== undefined && row.role !== 'admin')
+        await keepAnAdmin(trx, app.db.dialect, String(existing.username), 'demote')
       if ('password' in row) {
         const problem = passwordProblem(String(row.password ?? ''))
         if (problem) throw validationFailed([{ path: 'password', message: problem }])
@@ -104,6 +124,9 @@ export function registerUserRoutes(app: FastifyInstance): void {
         // A new password ends every open session of the user.
         await trx.deleteFrom('sessions').where('username', '=', String(existing.username)).execute()
       }
+    },
+    beforeDelete: async (trx, existing) => {
+      if (existing.role === 'admin') await keepAnAdmin(trx, app.db.dialect, String(existing.username), 'delete')
     },
   })
 
