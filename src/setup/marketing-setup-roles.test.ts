@@ -22,8 +22,10 @@ describe.each(dialects)('Who reads the mail server settings of the marketing set
 
   it('Given a viewer or a marketer, GET /api/setup/marketing answers the setup without any smtp field', async () => {
     const admin = (await t.admin.get('/api/setup/marketing')).body
-    const { smtpHost, smtpPort, smtpSecure, smtpUser, smtpFrom, ...rest } = admin
+    const { smtpHost, smtpPort, smtpSecure, smtpUser, smtpFrom, smtpPasswordSet, ...rest } = admin
     expect({ smtpHost, smtpPort, smtpSecure, smtpUser, smtpFrom }).toEqual(MAIL_SERVER)
+    // Whether a password is set is also the admins' to know; whether mail can go out is everyone's.
+    expect([smtpPasswordSet, rest.mailServerConfigured]).toEqual([true, true])
     for (const client of [t.viewer, t.marketer]) {
       const res = await client.get('/api/setup/marketing')
       expect(res.status).toBe(200)
