@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,7 +72,7 @@ export function registerContactImportExportRoutes(app: FastifyInstance): void {
           body instanceof Readable ? body : typeof body === 'string' ? Readable.from([Buffer.from(body)]) : undefined
         if (!input) throw validationFailed([{ path: 'body', message: `send the file as text/csv or ${XLSX_TYPE}` }])
         const ctx = { dialect: app.db.dialect, userSalespersonCode: req.principal?.salespersonCode }
-        return spool(input, (file) => runContactImport(app.db.kysely, createReadStream(file), importFormat(req), ctx))
+        return spool(input, (file) => runContactImport(app.db.kysely, file, importFormat(req), ctx))
       },
     )
 
