@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits.js'
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits, importLimits } from './import-limits.js'
 import type { SourceRecord } from './read-csv.js'
 import { sharedStringsText, sheetText, workbook, workbookParts, zipParts } from './xlsx-fixtures.js'
 import { ImportLimitError, readWorkbook, XlsxFormatError } from './xlsx-reader.js'
@@ -108,5 +108,29 @@ describe('XLSX reader', () => {
       [await workbook(sheetText([['x'.repeat(32_768)]])), 'a cell holds more than 32,767 characters'],
     ]
     for (const [data, message] of cases) expect((await read(data)).error).toEqual(new XlsxFormatError(message))
+  })
+})
+
+describe('import limits from the environment', () => {
+  it('takes each variable that is set, in its unit, and refuses a value that is not a positive whole number', () => {
+    expect(importLimits({ SEGMENTA_IMPORT_MAX_ROWS: '200', SEGMENTA_IMPORT_MAX_UNZIPPED_MB: '2' })).toEqual({
+      ...DEFAULT_IMPORT_LIMITS,
+      maxRows: 200,
+      maxUnzippedBytes: 2 * 1024 * 1024,
+    })
+    expect(importLimits({})).toEqual({
+      maxRows: 1_048_576,
+      maxCells: 40_000_000,
+      maxSharedStrings: 10_000_000,
+      maxUnzippedBytes: 4096 * 1024 * 1024,
+      workerMemoryMb: 1024,
+    })
+    for (const bad of ['0', '-5', '1e6', '10k'])
+      expect(() => importLimits({ SEGMENTA_IMPORT_MAX_CELLS: bad })).toThrow(
+        `SEGMENTA_IMPORT_MAX_CELLS must be a positive whole number, not "${bad}".`,
+      )
+    expect(() => importLimits({ SEGMENTA_IMPORT_MAX_UNZIPPED_MB: 'x' })).toThrow(
+      'SEGMENTA_IMPORT_MAX_UNZIPPED_MB must be a positive whole number of MB, not "x".',
+    )
   })
 })
