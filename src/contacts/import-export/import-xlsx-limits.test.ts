@@ -80,6 +80,21 @@ describe.each(dialects)('XLSX import limits on %s', (dialect) => {
     await refused(bomb, 'the workbook unpacks to more than 1 MB (SEGMENTA_IMPORT_MAX_UNZIPPED_MB)')
   })
 
+  it('stops a workbook that needs more memory than the reading thread may have, with 400', async () => {
+    // Counts set high, so that only the thread's heap limit stands in the way of 3 million 40-letter strings.
+    vi.stubEnv('SEGMENTA_IMPORT_MAX_SHARED_STRINGS', '100000000')
+    vi.stubEnv('SEGMENTA_IMPORT_WORKER_MEMORY_MB', '48')
+    const heavy = await workbook(sheetText(contactRows(3)), [
+      { name: 'xl/sharedStrings.xml', text: sharedStringsText(3_000_000, 'x'.repeat(40)) },
+    ])
+    await refused(heavy, 'reading the workbook needs more than 48 MB of memory (SEGMENTA_IMPORT_WORKER_MEMORY_MB)')
+    // while a small workbook reads within the same heap
+    const light = await workbook(sheetText(contactRows(3, 'XM')), [
+      { name: 'xl/sharedStrings.xml', text: sharedStringsText(1000, 'x'.repeat(40)) },
+    ])
+    expect((await importXlsx(light)).body).toEqual({ inserted: 3, updated: 0, rejected: [] })
+  }, 120_000)
+
   it('refuses a damaged workbook with 400 and changes nothing', async () => {
     const before = await allContacts()
     const r = await importXlsx(Buffer.from('PK\u0003\u0004 not really a zip'))

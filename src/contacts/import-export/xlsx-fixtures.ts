@@ -92,11 +92,12 @@ export function workbookParts(): Part[] {
   ]
 }
 
-/** `xl/sharedStrings.xml` holding `count` one-letter strings, written 10,000 at a time. */
-export function* sharedStringsText(count: number): Generator<string> {
+/** `xl/sharedStrings.xml` holding `count` copies of `text` (one letter by default), written 10,000 at a time. */
+export function* sharedStringsText(count: number, text = 'a'): Generator<string> {
   yield `<sst xmlns="${MAIN}" count="${count}" uniqueCount="${count}">`
-  const block = '<si><t>a</t></si>'.repeat(10_000)
-  for (let n = 0; n < count; n += 10_000) yield n + 10_000 <= count ? block : '<si><t>a</t></si>'.repeat(count - n)
+  const item = `<si><t>${text}</t></si>`
+  const block = item.repeat(10_000)
+  for (let n = 0; n < count; n += 10_000) yield n + 10_000 <= count ? block : item.repeat(count - n)
   yield '</sst>'
 }
 
