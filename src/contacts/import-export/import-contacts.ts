@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
@@ -15,6 +16,7 @@ import {
 } from './import-apply.js'
 import { checkRows, markExisting } from './import-checks.js'
 import { readHeader } from './import-columns.js'
+import { type ImportLimits, importLimits } from './import-limits.js'
 import {
   createStaging,
   dropStaging,
@@ -27,7 +29,7 @@ import {
   UNIT,
 } from './import-staging.js'
 import { readCsvRecords, type SourceRecord } from './read-csv.js'
-import { readXlsxRecords } from './read-xlsx.js'
+import { withXlsxRecords } from './read-xlsx.js'
 
 export interface RejectedRow {
   /** The row as a spreadsheet shows it: the header is row 1, the first data row 2. */
@@ -42,10 +44,6 @@ export interface ImportResult {
 }
 
 export type ImportFormat = 'csv' | 'xlsx'
-
-export function readRecords(input: Readable, format: ImportFormat): AsyncGenerator<SourceRecord> {
-  return format === 'xlsx' ? readXlsxRecords(input) : readCsvRecords(input)
-}
 
 /**
  * Imports contacts from the records of a file (header first), in the caller's transaction:
@@ -145,7 +143,9 @@ function parseErrors(text: string): FieldError[] {
 }
 
 /**
- * One import in one transaction: reads the file from `input` (CSV or XLSX) and returns the counts.
+ * One import in one transaction: reads the file `input` (a path or a stream; CSV or XLSX) and returns the
+ * counts. An XLSX workbook is first read in a worker thread within `limits` (read-xlsx.ts), before the
+ * transaction starts; a CSV file streams into it.
  *
  * On SQLite the connection keeps temporary storage in memory (connection.ts), and SQLite's big multi-row
  * statements put work data there that grows with the rows they touch (the rowids and new values of an
@@ -155,11 +155,21 @@ function parseErrors(text: string): FieldError[] {
  */
 export async function runContactImport(
   db: Kysely<DB>,
-  input: Readable,
+  input: Readable | string,
   format: ImportFormat,
   ctx: ContactContext,
+  limits: ImportLimits = importLimits(),
 ): Promise<ImportResult> {
-  const run = () => inTransaction(db, (trx) => importContacts(trx, readRecords(input, format), ctx))
+  if (format === 'xlsx') return withXlsxRecords(input, limits, (records) => runInTransaction(db, records, ctx))
+  return runInTransaction(db, readCsvRecords(typeof input === 'string' ? createReadStream(input) : input), ctx)
+}
+
+async function runInTransaction(
+  db: Kysely<DB>,
+  records: AsyncGenerator<SourceRecord>,
+  ctx: ContactContext,
+): Promise<ImportResult> {
+  const run = () => inTransaction(db, (trx) => importContacts(trx, records, ctx))
   if (ctx.dialect !== 'sqlite') return run()
   const before = (await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows[0]?.temp_store ?? 0
   await sql`pragma temp_store = file`.execute(db)

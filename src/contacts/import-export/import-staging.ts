@@ -125,6 +125,10 @@ export function stageRecord(rec: SourceRecord, cols: ImportColumns): Record<stri
   for (let i = 0; i < rec.cells.length; i++) {
     const f = cols.byIndex[i]
     if (!f) continue
+    if (rec.notUtf8?.includes(i)) {
+      errors += errorText(f.name, 'is not UTF-8 text: save the file as CSV UTF-8')
+      continue
+    }
     const r = parseCell(f, rec.cells[i])
     if (r.error !== undefined) errors += errorText(f.name, r.error)
     else out[f.column] = r.value

@@ -38,4 +38,40 @@ describe('CSV records', () => {
       },
     })
   })
+
+  it('marks the cells that are not UTF-8 instead of decoding them, and keeps a NUL for the field checks', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('no,name\nA,'),
+      Buffer.from([0x4d, 0xfc, 0x6c]),
+      Buffer.from('\nB,x\u0000y\n'),
+    ])
+    const out: SourceRecord[] = []
+    for await (const r of readCsvRecords(Readable.from([bytes]))) out.push(r)
+    expect(out).toEqual([
+      { row: 1, cells: ['no', 'name'] },
+      { row: 2, cells: ['A', ''], notUtf8: [1] },
+      { row: 3, cells: ['B', 'x\u0000y'] },
+    ])
+  })
+
+  it('refuses a header that is not UTF-8 with a 400', async () => {
+    const bytes = Buffer.concat([Buffer.from('no,n'), Buffer.from([0xe6]), Buffer.from('me\nA,b\n')])
+    const read = async () => {
+      for await (const _ of readCsvRecords(Readable.from([bytes]))) void _
+    }
+    await expect(read()).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      extra: { errors: [{ path: 'header', message: 'is not UTF-8 text: save the file as CSV UTF-8' }] },
+    })
+  })
+
+  it("takes away the ' our CSV export puts before a formula, and only that one", async () => {
+    expect(await records("no,name\nA,'=1+1\nB,''+x\nC,'plain\nD,'\n")).toEqual([
+      { row: 1, cells: ['no', 'name'] },
+      { row: 2, cells: ['A', '=1+1'] },
+      { row: 3, cells: ['B', "'+x"] },
+      { row: 4, cells: ['C', "'plain"] },
+      { row: 5, cells: ['D', "'"] },
+    ])
+  })
 })

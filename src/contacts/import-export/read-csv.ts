@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer'
 import { pipeline, Readable } from 'node:stream'
 import { CsvError, parse } from 'csv-parse'
+import { unneutraliseFormula } from '../../csv/formula-cells.js'
 import { validationFailed } from '../../errors.js'
 
 /**
@@ -9,6 +11,8 @@ import { validationFailed } from '../../errors.js'
 export interface SourceRecord {
   row: number
   cells: string[]
+  /** Cells (by index) whose bytes are not UTF-8: their text is '' and the row is rejected for them. */
+  notUtf8?: number[]
 }
 
 const DELIMITERS = [',', ';', '\t'] as const
@@ -39,10 +43,16 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
   }
 }
 
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
 /**
  * Streams the records of a CSV file (UTF-8, BOM allowed, `,` `;` or tab separated, RFC 4180 quoting).
  * Blank rows are skipped but counted. Memory stays flat: csv-parse holds one record at a time.
  * A malformed file (an unclosed quote…) is a 400 naming the line.
+ *
+ * Cells are split as bytes and decoded one by one, so that a cell that is not UTF-8 is found and its row
+ * alone rejected (`notUtf8`), instead of being stored with U+FFFD in it. A data cell that our export
+ * neutralised against formula injection gets its value back (`unneutraliseFormula`).
  */
 export async function* readCsvRecords(input: Readable): AsyncGenerator<SourceRecord> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>
@@ -57,16 +67,28 @@ export async function* readCsvRecords(input: Readable): AsyncGenerator<SourceRec
     size += chunk.length
     if (chunk.includes(10) || size > 1 << 20) break
   }
-  const first = Buffer.concat(head)
+  let first = Buffer.concat(head)
+  // The byte order mark is dropped here: csv-parse's own `bom` option would switch it to decoding strings.
+  if (first.subarray(0, 3).equals(BOM)) first = first.subarray(3)
   const firstLine = first.toString('utf8', 0, Math.max(0, first.indexOf(10)) || first.length)
-  const parser = parse({ bom: true, delimiter: detectDelimiter(firstLine), relax_column_count: true })
+  const parser = parse({ encoding: null, delimiter: detectDelimiter(firstLine), relax_column_count: true })
   pipeline(Readable.from(prepend(first, chunks)), parser, () => {})
   let row = 0
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
+    for await (const raw of parser as AsyncIterable<Buffer[]>) {
       row++
-      if (cells.every((c) => c === '')) continue
-      yield { row, cells }
+      const cells: string[] = []
+      const notUtf8: number[] = []
+      for (let i = 0; i < raw.length; i++) {
+        if (!isUtf8(raw[i])) {
+          cells.push('')
+          notUtf8.push(i)
+        } else cells.push(row === 1 ? raw[i].toString('utf8') : unneutraliseFormula(raw[i].toString('utf8')))
+      }
+      if (notUtf8.length && row === 1)
+        throw validationFailed([{ path: 'header', message: 'is not UTF-8 text: save the file as CSV UTF-8' }])
+      if (notUtf8.length) yield { row, cells, notUtf8 }
+      else if (!cells.every((c) => c === '')) yield { row, cells }
     }
   } catch (e) {
     if (e instanceof CsvError)

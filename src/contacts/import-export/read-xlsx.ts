@@ -1,62 +1,101 @@
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import { pipeline } from 'node:stream/promises'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { validationFailed } from '../../errors.js'
+import { type ImportLimits, limitMessage } from './import-limits.js'
 import type { SourceRecord } from './read-csv.js'
+import type { XlsxJob, XlsxOutcome } from './xlsx-worker.js'
 
-/** A cell's value as the text a CSV file would hold. */
-export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  if (typeof v === 'string') return v
-  if (typeof v === 'number') return String(v)
-  if (typeof v === 'boolean') return v ? 'true' : 'false'
-  if (v instanceof Date) return v.toISOString().slice(0, 10)
-  if (typeof v === 'object') {
-    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string; formula?: string }
-    if (o.richText) return o.richText.map((r) => r.text).join('')
-    if ('text' in o) return cellText(o.text)
-    if ('result' in o || 'formula' in o) return cellText(o.result)
-    if (o.error) return o.error
+// From the TypeScript sources (vitest, `npm run dev`) the worker is TypeScript too: a small CommonJS
+// bootstrap registers tsx in the thread first. From dist/ the compiled xlsx-worker.js is started as it is.
+const TSX_BOOT = `
+const { workerData } = require('node:worker_threads')
+import(workerData.boot.tsx).then((tsx) => { tsx.register(); return import(workerData.boot.entry) })
+`
+
+function startWorker(job: XlsxJob): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: job.limits.workerMemoryMb }
+  if (import.meta.url.endsWith('.ts')) {
+    const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'))
+    const boot = {
+      tsx: pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href,
+      entry: new URL('./xlsx-worker.ts', import.meta.url).href,
+    }
+    return new Worker(TSX_BOOT, { eval: true, workerData: { boot, job }, resourceLimits })
   }
-  return String(v)
+  return new Worker(new URL('./xlsx-worker.js', import.meta.url), { workerData: { job }, resourceLimits })
+}
+
+/** Parses the workbook in a worker thread into `job.out`; a limit passed or a damaged file is a 400. */
+function parseInWorker(job: XlsxJob): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job)
+    let outcome: XlsxOutcome | undefined
+    let failure: Error | undefined
+    worker.on('message', (m: XlsxOutcome) => {
+      outcome = m
+    })
+    worker.on('error', (e: Error & { code?: string }) => {
+      // resourceLimits: V8 stopped the thread at its heap limit.
+      failure =
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? validationFailed([{ path: 'body', message: limitMessage('workerMemoryMb', job.limits) }])
+          : e
+    })
+    worker.on('exit', () => {
+      if (failure) reject(failure)
+      else if (!outcome) reject(new Error('The XLSX reader stopped without an answer.'))
+      else if (outcome.ok) resolve()
+      else if ('limit' in outcome)
+        reject(validationFailed([{ path: 'body', message: limitMessage(outcome.limit, job.limits) }]))
+      else reject(validationFailed([{ path: 'file', message: `is not a valid XLSX file: ${outcome.format}` }]))
+    })
+  })
+}
+
+async function* recordsOf(file: string): AsyncGenerator<SourceRecord> {
+  const input = createReadStream(file)
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      const [row, cells] = JSON.parse(line) as [number, string[]]
+      yield { row, cells }
+    }
+  } finally {
+    input.destroy()
+  }
 }
 
 /**
- * Streams the rows of the first worksheet of an XLSX file with exceljs' streaming reader; `row` is the
- * sheet's own row number. Rows shorter than the header (Excel leaves trailing empty cells out) are padded,
- * blank rows are skipped.
+ * Reads the first worksheet of an XLSX file (a path, or a stream that is first copied to a temporary file,
+ * since a zip's directory is at its end) and calls `fn` with its records. The workbook is unpacked and
+ * parsed off the main thread, within `limits`, before `fn` runs: the import's transaction (on SQLite the
+ * one connection) is not held while a large workbook is read, and the server answers other requests.
+ * The records pass through a temporary file, so memory does not grow with the sheet.
  */
-export async function* readXlsxRecords(input: Readable | string): AsyncGenerator<SourceRecord> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as never, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  })
-  let width = -1
-  let sheets = 0
+export async function withXlsxRecords<T>(
+  input: Readable | string,
+  limits: ImportLimits,
+  fn: (records: AsyncGenerator<SourceRecord>) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'segmenta-xlsx-'))
   try {
-    for await (const sheet of reader) {
-      // Only the first worksheet is read; the reader skips the others' data by itself.
-      if (sheets++ > 0) continue
-      for await (const r of sheet) {
-        const values = r.values as unknown[]
-        const cells: string[] = []
-        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]))
-        if (cells.every((c) => c === '')) continue
-        if (width < 0) width = cells.length
-        else {
-          while (cells.length < width) cells.push('')
-          while (cells.length > width && cells[cells.length - 1] === '') cells.pop()
-        }
-        yield { row: r.number, cells }
-      }
+    let path: string
+    if (typeof input === 'string') path = input
+    else {
+      path = join(dir, 'workbook.xlsx')
+      await pipeline(input, createWriteStream(path))
     }
-  } catch (e) {
-    if (e instanceof Error && /signature|zip|end of central|invalid/i.test(e.message))
-      throw validationFailed([{ path: 'file', message: `is not a valid XLSX file: ${e.message}` }])
-    throw e
+    const out = join(dir, 'records.jsonl')
+    await parseInWorker({ path, out, limits })
+    return await fn(recordsOf(out))
   } finally {
-    if (typeof input !== 'string') input.destroy()
+    await rm(dir, { recursive: true, force: true })
   }
 }

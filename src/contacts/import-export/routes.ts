@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +10,7 @@ import { AppError, validationFailed } from '../../errors.js'
 import { CONTACT_FIELDS } from '../contact-fields.js'
 import { EXPORT_CONTENT_TYPES, type ExportFormat, exportContacts } from './export-contacts.js'
 import { type ImportFormat, type ImportResult, runContactImport } from './import-contacts.js'
+import { importLimits } from './import-limits.js'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Largest import file accepted over HTTP (a full export of a million contacts is about 200 MB of CSV). */
@@ -52,6 +53,8 @@ function importFormat(req: FastifyRequest): ImportFormat {
  * Both paths are static, so they win over `/api/contacts/:no` whatever the order of registration.
  */
 export function registerContactImportExportRoutes(app: FastifyInstance): void {
+  // A mistyped SEGMENTA_IMPORT_* stops the server at start rather than failing each import with a 500.
+  importLimits()
   app.register(async (scope) => {
     const passStream = (_req: FastifyRequest, payload: Readable, done: (err: Error | null, body?: unknown) => void) =>
       done(null, payload)
@@ -72,7 +75,7 @@ export function registerContactImportExportRoutes(app: FastifyInstance): void {
           body instanceof Readable ? body : typeof body === 'string' ? Readable.from([Buffer.from(body)]) : undefined
         if (!input) throw validationFailed([{ path: 'body', message: `send the file as text/csv or ${XLSX_TYPE}` }])
         const ctx = { dialect: app.db.dialect, userSalespersonCode: req.principal?.salespersonCode }
-        return spool(input, (file) => runContactImport(app.db.kysely, createReadStream(file), importFormat(req), ctx))
+        return spool(input, (file) => runContactImport(app.db.kysely, file, importFormat(req), ctx))
       },
     )
 

