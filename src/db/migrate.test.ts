@@ -76,7 +76,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 3), ('B', 0)`.execute(old.kysely)
       await sql`INSERT INTO segment_lines (segment_no, line_no, cost_lcy, duration_min)
           VALUES ('A', 10000, 2.5, 10), ('A', 20000, 0.25, 0), ('A', 30000, 1, 7.5)`.execute(old.kysely)
-      expect(await migrateToLatest(old)).toEqual(['008-segment-line-totals'])
+      expect(await migrateTo(old, '008-segment-line-totals')).toEqual(['008-segment-line-totals'])
       const rows = await old.kysely
         .selectFrom('segment_headers')
         .select(['no', 'cost_lcy', 'duration_min'])
