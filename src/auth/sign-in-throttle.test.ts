@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../api/app.js'
 import { SESSION_COOKIE, THROTTLED, WRONG } from '../api/auth-plugin.js'
+import { runCli, urlOf } from '../reliability/server-fixtures.js'
 import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
 import { backOffMs, NAME_BACK_OFF, PAIR_BACK_OFF } from './sign-in-throttle.js'
@@ -178,4 +179,36 @@ describe.each(dialects)('Sign-in throttling on %s', (dialect) => {
       await b.close()
     }
   })
+
+  it('Given a throttled user, `segmenta user unlock` clears every address of the name, prints it and exits 0', async () => {
+    await addUser('vera')
+    await wrong('vera', 5, '198.51.100.5')
+    await wrong('vera', 5, '198.51.100.6')
+    const url = await urlOf(t.db)
+    const r = await runCli(['--db', url, 'user', 'unlock', 'vera'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      0,
+      'Sign-in throttle of vera cleared: the name and 2 addresses.\n',
+      '',
+    ])
+    expect(await rows('vera')).toEqual([
+      ['name', '', 0],
+      ['pair', '198.51.100.5', 0],
+      ['pair', '198.51.100.6', 0],
+    ])
+    expect((await login('vera', PASSWORD, '198.51.100.5')).statusCode).toBe(200)
+    // The sign-in counted for the name; its own address was reset by the success.
+    const again = await runCli(['--db', url, 'user', 'unlock', 'vera'])
+    expect([again.status, again.stdout]).toEqual([0, 'Sign-in throttle of vera cleared: the name.\n'])
+    const third = await runCli(['--db', url, 'user', 'unlock', 'vera'])
+    expect([third.status, third.stdout]).toEqual([0, 'vera was not throttled; nothing to clear.\n'])
+  }, 60_000)
+
+  it('Given an unknown user, `segmenta user unlock` exits 1 with one line and changes nothing', async () => {
+    await wrong('ghost', 5, '198.51.100.7')
+    const before = await rows('ghost')
+    const r = await runCli(['--db', await urlOf(t.db), 'user', 'unlock', 'ghost'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, '', "segmenta: there is no user 'ghost'\n"])
+    expect(await rows('ghost')).toEqual(before)
+  }, 60_000)
 })
