@@ -5,9 +5,9 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { deleteSession, digest, type Principal, type Role, roleAllows, SESSION_HOURS } from '../auth/credentials.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
-import { recordSuccess, reserveAddress, reserveSignIn } from '../auth/sign-in-throttle.js'
+import { recordSuccess, reserveAddress, reserveSignIn, unlockName } from '../auth/sign-in-throttle.js'
 import type { DB } from '../db/schema.js'
-import { AppError, forbidden, unauthenticated } from '../errors.js'
+import { AppError, forbidden, notFound, unauthenticated } from '../errors.js'
 
 export const SESSION_COOKIE = 'segmenta_session'
 
@@ -265,6 +265,25 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): v
         role: user.role,
         salespersonCode: user.salesperson_code,
       }
+    },
+  )
+
+  r.post(
+    '/api/users/:username/unlock',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: "Clear a user's sign-in throttle, from every address (as `segmenta user unlock`)",
+        params: z.object({ username: z.string().min(1).max(50) }),
+      },
+    },
+    async (req) => {
+      const db = app.db.kysely
+      const { username } = req.params
+      const user = await db.selectFrom('users').select('username').where('username', '=', username).executeTakeFirst()
+      if (!user) throw notFound('User', { 'User Name': username })
+      return { username, ...(await unlockName(db, username)) }
     },
   )
 

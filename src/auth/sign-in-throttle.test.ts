@@ -204,6 +204,22 @@ describe.each(dialects)('Sign-in throttling on %s', (dialect) => {
     expect([third.status, third.stdout]).toEqual([0, 'vera was not throttled; nothing to clear.\n'])
   }, 60_000)
 
+  it('Given a throttled user, an admin clears the throttle through the API; a marketer may not, and an unknown user is 404', async () => {
+    await addUser('wanda')
+    await wrong('wanda', 5, '198.51.100.8')
+    const before = await rows('wanda')
+    expect((await t.marketer.post('/api/users/wanda/unlock')).status).toBe(403)
+    const unknown = await t.admin.post('/api/users/nobody-here/unlock')
+    expect([unknown.status, unknown.body.detail]).toEqual([
+      404,
+      "The User does not exist. Identification fields and values: User Name='nobody-here'",
+    ])
+    expect(await rows('wanda')).toEqual(before)
+    const r = await t.admin.post('/api/users/wanda/unlock')
+    expect([r.status, r.body]).toEqual([200, { username: 'wanda', name: true, addresses: 1 }])
+    expect((await login('wanda', PASSWORD, '198.51.100.8')).statusCode).toBe(200)
+  })
+
   it('Given an unknown user, `segmenta user unlock` exits 1 with one line and changes nothing', async () => {
     await wrong('ghost', 5, '198.51.100.7')
     const before = await rows('ghost')
