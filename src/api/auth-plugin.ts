@@ -5,9 +5,9 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { deleteSession, digest, type Principal, type Role, roleAllows, SESSION_HOURS } from '../auth/credentials.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
+import { recordSuccess, reserveAddress, reserveSignIn, unlockName } from '../auth/sign-in-throttle.js'
 import type { DB } from '../db/schema.js'
-import { inTransaction } from '../db/transaction.js'
-import { AppError, forbidden, unauthenticated } from '../errors.js'
+import { AppError, forbidden, notFound, unauthenticated } from '../errors.js'
 
 export const SESSION_COOKIE = 'segmenta_session'
 
@@ -28,7 +28,10 @@ export function who(req: FastifyRequest): Principal {
 }
 
 export interface SecurityOptions {
-  /** Sign-in attempts allowed per client address and minute (default 20; `SEGMENTA_LOGIN_RATE`). */
+  /**
+   * Sign-in attempts allowed per client address and minute, counted in the database across servers (default
+   * 20; `SEGMENTA_LOGIN_RATE`). The per-name back-off is in src/auth/sign-in-throttle.ts.
+   */
   loginAttemptsPerMinute?: number
   /**
    * Origins (`https://crm.example.com`) besides the server's own that may send writes with the session cookie,
@@ -37,9 +40,9 @@ export interface SecurityOptions {
   allowedOrigins?: string[]
 }
 
-/** Failed sign-ins in a row that lock an account, and for how long. */
-export const LOCK_AFTER = 5
-export const LOCK_MINUTES = 15
+/** The answers to a refused sign-in: the same for every name, existing or not. */
+export const WRONG = 'The user name or password is wrong.'
+export const THROTTLED = 'Too many failed sign-ins. Try again later.'
 /** A session older than this gets a new id on its next request (the old one lives on for ROTATE_GRACE_MS). */
 export const ROTATE_AFTER_MS = 15 * 60_000
 /** How long a rotated-out session id keeps working, for requests the browser sent before it saw the new one. */
@@ -256,7 +259,15 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): R
   r.post(
     '/api/auth/login',
     {
-      config: { role: 'public', rateLimit: { max: loginRate, timeWindow: 60_000 } },
+      config: { role: 'public' },
+      // The address's budget is spent before the body is read or the audit log writes a row: a flood from one
+      // address costs one statement per request and reaches the log only up to the budget.
+      onRequest: async (req, reply) => {
+        const budget = await reserveAddress(app.db.kysely, req.ip, loginRate)
+        if (budget.allowed) return
+        const seconds = retryAfter(reply, budget.retryAfterMs)
+        throw new AppError('TOO_MANY_REQUESTS', `Too many sign-ins from this address. Try again in ${seconds} s.`)
+      },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets an http-only session cookie',
@@ -266,24 +277,25 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): R
     async (req, reply) => {
       const db = app.db.kysely
       const username = req.body.username.trim()
+      const now = Date.now()
+      // The reservation commits on its own, before the password is checked: a refused or wrong sign-in must
+      // still count, and parallel attempts must see each other's counts.
+      const reservation = await reserveSignIn(db, username, req.ip, now)
       const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
-      if (user?.locked_until && new Date(user.locked_until).getTime() > Date.now())
-        throw new AppError('TOO_MANY_REQUESTS', 'Too many failed sign-ins. Try again later.')
+      // The same work whatever the case (throttled, unknown user, wrong password): one scrypt verification,
+      // against the decoy when there is no user, so neither the answer nor its time tells whether a name exists.
       decoyHash ??= hashPassword(randomBytes(16).toString('hex'))
       const hash = user && user.password_hash !== '' ? user.password_hash : await decoyHash
-      const ok = (await verifyPassword(req.body.password, hash)) && !!user && user.password_hash !== ''
-      if (!ok) {
-        if (user) await countFailure(db, username)
-        throw unauthenticated('The user name or password is wrong.')
+      const verified = (await verifyPassword(req.body.password, hash)) && !!user && user.password_hash !== ''
+      if (!reservation.allowed) {
+        retryAfter(reply, reservation.retryAfterMs)
+        throw new AppError('TOO_MANY_REQUESTS', THROTTLED)
       }
+      if (!verified) throw unauthenticated(WRONG)
       // A session id the browser already had is never promoted to a signed-in one (session fixation).
       const previous = req.cookies?.[SESSION_COOKIE]
       if (previous) await deleteSession(db, previous)
-      await db
-        .updateTable('users')
-        .set({ failed_logins: 0, locked_until: null })
-        .where('username', '=', username)
-        .execute()
+      await recordSuccess(db, username, req.ip, now)
       await db.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute()
       const secret = await insertSession(db, username, new Date(Date.now() + SESSION_HOURS * 3600_000).toISOString())
       setSessionCookie(req, reply, secret)
@@ -293,6 +305,25 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): R
         role: user.role,
         salespersonCode: user.salesperson_code,
       }
+    },
+  )
+
+  r.post(
+    '/api/users/:username/unlock',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['auth'],
+        summary: "Clear a user's sign-in throttle, from every address (as `segmenta user unlock`)",
+        params: z.object({ username: z.string().min(1).max(50) }),
+      },
+    },
+    async (req) => {
+      const db = app.db.kysely
+      const { username } = req.params
+      const user = await db.selectFrom('users').select('username').where('username', '=', username).executeTakeFirst()
+      if (!user) throw notFound('User', { 'User Name': username })
+      return { username, ...(await unlockName(db, username)) }
     },
   )
 
@@ -309,23 +340,9 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): R
   return requireCaller
 }
 
-/**
- * One more failed sign-in; the LOCK_AFTER-th in a row locks the account for LOCK_MINUTES. Counted in the
- * database in one transaction, so concurrent wrong guesses cannot slip past the count.
- */
-async function countFailure(db: Kysely<DB>, username: string): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await trx
-      .updateTable('users')
-      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-      .where('username', '=', username)
-      .returning('failed_logins')
-      .executeTakeFirst()
-    if (row && Number(row.failed_logins) >= LOCK_AFTER)
-      await trx
-        .updateTable('users')
-        .set({ failed_logins: 0, locked_until: new Date(Date.now() + LOCK_MINUTES * 60_000).toISOString() })
-        .where('username', '=', username)
-        .execute()
-  })
+/** Sets Retry-After (whole seconds, at least 1) and answers it. */
+function retryAfter(reply: FastifyReply, ms: number): number {
+  const seconds = Math.max(1, Math.ceil(ms / 1000))
+  reply.header('retry-after', String(seconds))
+  return seconds
 }

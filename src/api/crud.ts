@@ -7,7 +7,16 @@ import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import { inTransaction, type Tx } from '../db/transaction.js'
 import { alreadyExists, classifyDbError, notFound, referenced } from '../errors.js'
-import { createSchema, type Field, fieldSchema, integerSchema, patchSchema, toApi, toRow } from './fields.js'
+import {
+  codeSchema,
+  createSchema,
+  type Field,
+  fieldSchema,
+  integerSchema,
+  patchSchema,
+  toApi,
+  toRow,
+} from './fields.js'
 import { parseListQuery, runList } from './list-query.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the generic resource works on any table
@@ -78,7 +87,7 @@ export function registerCrud(app: FastifyInstance, def: ResourceDef): void {
     return out
   }
   const paramsShape: Record<string, z.ZodType> = {}
-  if (def.parent) paramsShape[def.parent.param] = z.string().max(50)
+  if (def.parent) paramsShape[def.parent.param] = codeSchema(50)
   const itemParamsShape: Record<string, z.ZodType> = { ...paramsShape }
   for (const f of keyFields)
     itemParamsShape[f.name] =

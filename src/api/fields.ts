@@ -140,6 +140,24 @@ export function integerSchema(f: Pick<Field, 'nonNegative' | 'bigint' | 'max'>, 
     .max(max, `must be at most ${max}`)
 }
 
+/** C0 and C1 control characters (DEL among them) and the line and paragraph separators. */
+const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029]/u
+
+/**
+ * A code or number (BC Code[n]: `no`, `code`, `…Code`), in a body or a path: trimmed and upper-cased first, then
+ * its length checked, so `ﬃ` (three letters upper-cased) counts as three; control characters are refused, as
+ * they have no place in a key and would break the messages and files that quote it.
+ */
+export function codeSchema(max: number, opts: { required?: boolean } = {}) {
+  return z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(opts.required ? 1 : 0, 'must have a value')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters')
+}
+
 export function fieldSchema(f: Field): z.ZodType {
   switch (f.type) {
     case 'text':
@@ -151,12 +169,7 @@ export function fieldSchema(f: Field): z.ZodType {
             .max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
         : z.string().max(f.max ?? 250, `must be at most ${f.max ?? 250} characters`)
     case 'code':
-      return z
-        .string()
-        .trim()
-        .min(f.required ? 1 : 0, 'must have a value')
-        .max(f.max ?? 20, `must be at most ${f.max ?? 20} characters`)
-        .toUpperCase()
+      return codeSchema(f.max ?? 20, { required: f.required })
     case 'number': {
       // BC's Decimal range, which is also what numeric(20, 5) holds on PostgreSQL (SQLite would take more).
       const n = z.number().finite().max(MAX_DECIMAL, `must be at most ${MAX_DECIMAL}`)

@@ -3,7 +3,7 @@ import type { Dialect } from '../db/connection.js'
 import { reusableStatement } from '../db/reusable-statements.js'
 import type { Tx } from '../db/transaction.js'
 import { type FieldError, validationFailed } from '../errors.js'
-import { compileFilter, FilterError, isEmptyFilter } from '../filters/index.js'
+import { compileFilter, FilterError, isEmptyFilter, MAX_QUERY_PARAMETERS } from '../filters/index.js'
 import { type Field, filterSpecs } from './fields.js'
 
 export interface ListParams {
@@ -77,6 +77,8 @@ export function parseListQuery(
   }
 
   const where: Expression<SqlBool>[] = []
+  // All filters together bind at most MAX_QUERY_PARAMETERS values (repeated `filter[x]` add up).
+  const parameters = { count: 0 }
   for (const [key, raw] of Object.entries(query)) {
     const m = /^filter\[(.+)\]$/.exec(key)
     if (!m) {
@@ -91,9 +93,15 @@ export function parseListQuery(
       continue
     }
     for (const expr of Array.isArray(raw) ? raw : [raw]) {
-      if (typeof expr !== 'string' || isEmptyFilter(expr)) continue
+      if (typeof expr !== 'string' || isEmptyFilter(expr) || parameters.count > MAX_QUERY_PARAMETERS) continue
       try {
-        where.push(compileFilter(expr, spec, opts.dialect))
+        where.push(compileFilter(expr, spec, opts.dialect, { parameters }))
+        if (parameters.count > MAX_QUERY_PARAMETERS) {
+          errors.push({
+            path: key,
+            message: `the filters of one request may hold at most ${MAX_QUERY_PARAMETERS} values`,
+          })
+        }
       } catch (e) {
         if (e instanceof FilterError)
           errors.push({ path: key, message: `${e.reason} at position ${e.position + 1} of '${expr}'` })

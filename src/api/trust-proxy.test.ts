@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditEntry } from '../audit/audit-log.js'
 import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
@@ -76,6 +76,11 @@ describe.each(dialects)('Client addresses behind a reverse proxy on %s', (dialec
   afterAll(async () => {
     for (const app of apps) await app.close()
     await t.close()
+  })
+  // Sign-in counts live in the database, shared by every app on it: each test starts with none, as its own
+  // deployment would.
+  beforeEach(async () => {
+    await t.db.kysely.deleteFrom('sign_in_throttle').execute()
   })
 
   /** An app on the test database with a sign-in limit of 2 a minute per client address. */

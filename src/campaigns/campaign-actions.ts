@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { codeSchema } from '../api/fields.js'
 import { inTransaction } from '../db/transaction.js'
 import { campaignMustExist, campaignStatistics, listCampaignEntries, listTargetGroup } from './campaign-entries.js'
 import { activateCampaign, deactivateCampaign } from './target-group.js'
 
-const params = z.object({ no: z.string().trim().toUpperCase().max(20) })
+const params = z.object({ no: codeSchema(20) })
 
 /**
  * Campaign actions beside the campaign CRUD of `campaigns.ts`: activate / deactivate (the target group),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { createSchema, fieldSchema, integerSchema, patchSchema } from '../api/fields.js'
+import { codeSchema, createSchema, fieldSchema, integerSchema, patchSchema } from '../api/fields.js'
 import { inTransaction } from '../db/transaction.js'
 import { CONTACT_FIELDS } from './contact-fields.js'
 import {
@@ -54,7 +54,7 @@ const createBody = createSchema(CONTACT_FIELDS).extend(contactChecks)
 const patchBody = patchSchema(CONTACT_FIELDS, ['no']).extend(contactChecks)
 
 /** A contact no. in a path: trimmed and upper-cased like every code (API.md §1). */
-const codeParam = z.string().trim().min(1).max(100).toUpperCase()
+const codeParam = codeSchema(100, { required: true })
 const noParams = z.object({ no: codeParam })
 
 function context(app: FastifyInstance, req: FastifyRequest): ContactContext {

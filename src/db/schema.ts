@@ -66,8 +66,18 @@ export interface UserTable {
   salesperson_code: Text
   password_hash: Text
   created_at: Generated<string>
-  failed_logins: Num
-  locked_until: string | null
+}
+
+/** Sign-in throttle state (src/auth/sign-in-throttle.ts); times are epoch milliseconds. */
+export interface SignInThrottleTable {
+  scope: 'name' | 'pair' | 'address'
+  username: Text
+  address: Text
+  attempts: Num
+  window_start_ms: Num
+  next_allowed_ms: Num
+  last_attempt_ms: Num
+  last_success_ms: number | null
 }
 
 export interface SessionTable {
@@ -404,6 +414,7 @@ export interface DB {
   salespeople: SalespersonTable
   users: UserTable
   sessions: SessionTable
+  sign_in_throttle: SignInThrottleTable
   api_tokens: ApiTokenTable
   profile_questionnaires: ProfileQuestionnaireTable
   profile_questionnaire_lines: ProfileQuestionnaireLineTable

@@ -250,6 +250,33 @@ describe.each(dialects)('compileFilter on %s', (dialect) => {
     )
   })
 
+  it('nests many alternatives as a balanced tree, the plain values as one IN list, and counts every parameter', () => {
+    const parameters = { count: 0 }
+    const c = compileFilter('A|B*|C|@d|1..2', FIELDS.code, dialect, { parameters }).compile(db)
+    const glob = dialect === 'sqlite' ? '"code" GLOB ?' : '"code" LIKE ?'
+    expect(c.sql.replace(/\$\d+/g, '?')).toBe(
+      `(("code" IN (?, ?) OR "code" = ?) OR (${glob} OR ("code" >= ? AND "code" <= ?)))`,
+    )
+    expect(c.parameters).toEqual(['A', 'C', 'D', dialect === 'sqlite' ? 'B*' : 'B%', '1', '2'])
+    expect(parameters.count).toBe(6)
+    // 1,000 alternatives nest 10 levels deep, not 1,000 (SQLite's limit).
+    const deep = compileFilter(Array(1000).fill('x*').join('|'), FIELDS.code, dialect).compile(db).sql
+    let depth = 0
+    let deepest = 0
+    for (const ch of deep) {
+      if (ch === '(') deepest = Math.max(deepest, ++depth)
+      else if (ch === ')') depth--
+    }
+    expect(deepest).toBe(10)
+  })
+
+  it('finds the same rows for 1,000 alternatives, ranges and conditions on both dialects', async () => {
+    expect(await ids('amount', [...Array(998).fill('7..8'), '1000..1500', '-5'].join('|'))).toEqual([1, 2, 12])
+    expect(await ids('code', [...Array.from({ length: 999 }, (_, i) => `<>Q${i}`), '<>RETAIL'].join('&'))).toEqual(
+      except(1, 4),
+    )
+  })
+
   it('compiles an empty expression to 1 = 1', () => {
     expect(compileFilter('', FIELDS.name, dialect).compile(db).sql).toBe('1 = 1')
   })

@@ -9,7 +9,15 @@ export type FilterDialect = 'sqlite' | 'postgres'
 export interface CompileOptions {
   /** The date `TODAY` stands for, `YYYY-MM-DD`; default: today in the server's local time zone. */
   today?: string
+  /** Counts the parameters the condition binds, for callers that cap a whole query's (see `MAX_QUERY_PARAMETERS`). */
+  parameters?: { count: number }
 }
+
+/**
+ * The most parameters the filters of one query may bind together: well below SQLite's limit (32,766) and
+ * PostgreSQL's (65,535), with room for the rest of the query. Beyond it the caller answers a 400 naming the field.
+ */
+export const MAX_QUERY_PARAMETERS = 20_000
 
 /**
  * Compiles a BC filter expression (or a parsed one) against one column into a condition for a
@@ -68,6 +76,16 @@ export function compileFilter(
   return new Compiler(spec, dialect, options).node(expr)
 }
 
+/**
+ * `(a OP b)` nested as a balanced tree: SQLite refuses an expression deeper than 1,000 nodes, and its parser
+ * nests `a OR b OR c …` one level per operand, so a long flat list would be "Expression tree is too large".
+ */
+function balanced(parts: readonly RawBuilder<SqlBool>[], op: 'AND' | 'OR'): RawBuilder<SqlBool> {
+  if (parts.length === 1) return parts[0]
+  const mid = parts.length >> 1
+  return sql<SqlBool>`(${balanced(parts.slice(0, mid), op)} ${sql.raw(op)} ${balanced(parts.slice(mid), op)})`
+}
+
 type Value = string | number
 type SqlOp = CompareOp | '='
 
@@ -92,10 +110,10 @@ class Compiler {
       case 'or':
         return this.or(n.operands)
       case 'and':
-        return sql<SqlBool>`(${sql.join(
+        return balanced(
           n.operands.map((o) => this.node(o)),
-          sql` AND `,
-        )})`
+          'AND',
+        )
       case 'equals':
         return this.compare('=', n.value)
       case 'compare':
@@ -109,18 +127,22 @@ class Compiler {
     }
   }
 
-  /** `(a OR b)`; several plain values become `col IN (?, ?)`. */
+  /**
+   * `(a OR b)`: the plain values become one `col IN (?, ?)` (one per case sensitivity), the other operands a
+   * balanced tree of ORs, so no number of alternatives nests deeper than SQLite allows.
+   */
   private or(operands: FilterNode[]): RawBuilder<SqlBool> {
-    const equals = operands.flatMap((o) => (o.kind === 'equals' ? [o.value] : []))
-    const ci = equals[0]?.caseInsensitive
-    if (equals.length === operands.length && equals.every((l) => l.caseInsensitive === ci)) {
-      const values = equals.map((l) => this.value(l))
-      return sql<SqlBool>`${this.column(ci!)} IN (${sql.join(values.map((v) => this.param(v, ci!)))})`
+    const parts: RawBuilder<SqlBool>[] = []
+    for (const ci of [false, true]) {
+      const equals = operands.flatMap((o) => (o.kind === 'equals' && o.value.caseInsensitive === ci ? [o.value] : []))
+      if (equals.length === 1) parts.push(this.compare('=', equals[0]))
+      else if (equals.length > 1) {
+        const values = equals.map((l) => this.param(this.value(l), ci))
+        parts.push(sql<SqlBool>`${this.column(ci)} IN (${sql.join(values)})`)
+      }
     }
-    return sql<SqlBool>`(${sql.join(
-      operands.map((o) => this.node(o)),
-      sql` OR `,
-    )})`
+    for (const o of operands) if (o.kind !== 'equals') parts.push(this.node(o))
+    return balanced(parts, 'OR')
   }
 
   /** `col op ?`, with the date and option rules. */
@@ -163,7 +185,7 @@ class Compiler {
         : n.parts
     const ci = n.caseInsensitive && this.type === 'text'
     const not = sql.raw(n.negated ? 'NOT ' : '')
-    if (this.dialect === 'sqlite' && !ci) return sql<SqlBool>`${this.col} ${not}GLOB ${globPattern(parts)}`
+    if (this.dialect === 'sqlite' && !ci) return sql<SqlBool>`${this.col} ${not}GLOB ${this.bind(globPattern(parts))}`
     // On SQLite lower() is a JavaScript function, called per row (1M contacts: 0.43 s instead of 0.08 s), while
     // SQLite's own LIKE already ignores the case of ASCII letters. So lower() is applied only where it can
     // change the outcome (see `asciiFoldSuffices`), else only to values that are not ASCII (as many
@@ -188,30 +210,30 @@ class Compiler {
         return n.negated ? sql<SqlBool>`${this.col} IS NOT NULL` : sql<SqlBool>`${this.col} IS NULL`
       case 'number':
       case 'integer':
-        return sql<SqlBool>`${this.col} ${op} ${0}`
+        return sql<SqlBool>`${this.col} ${op} ${this.bind(0)}`
       case 'boolean':
         throw new FilterValueError(`'' is not a valid boolean (use true or false)`, n.position)
       case 'option':
         if (!this.options.includes(''))
           throw new FilterValueError(`'' is not a valid option (${this.expectedOptions()})`, n.position)
-        return sql<SqlBool>`${this.col} ${op} ${''}`
+        return sql<SqlBool>`${this.col} ${op} ${this.bind('')}`
       case 'text':
       case 'code':
-        return sql<SqlBool>`${this.col} ${op} ${''}`
+        return sql<SqlBool>`${this.col} ${op} ${this.bind('')}`
     }
   }
 
   /** `col IN (?, …)`; `1 = 0` for no captions. */
   private inList(values: readonly string[]): RawBuilder<SqlBool> {
     if (values.length === 0) return sql<SqlBool>`1 = 0`
-    if (values.length === 1) return sql<SqlBool>`${this.col} = ${values[0]}`
-    return sql<SqlBool>`${this.col} IN (${sql.join(values)})`
+    if (values.length === 1) return sql<SqlBool>`${this.col} = ${this.bind(values[0])}`
+    return sql<SqlBool>`${this.col} IN (${sql.join(values.map((v) => this.bind(v)))})`
   }
 
   private notInList(values: readonly string[]): RawBuilder<SqlBool> {
     if (values.length === 0) return sql<SqlBool>`1 = 1`
-    if (values.length === 1) return sql<SqlBool>`${this.col} <> ${values[0]}`
-    return sql<SqlBool>`${this.col} NOT IN (${sql.join(values)})`
+    if (values.length === 1) return sql<SqlBool>`${this.col} <> ${this.bind(values[0])}`
+    return sql<SqlBool>`${this.col} NOT IN (${sql.join(values.map((v) => this.bind(v)))})`
   }
 
   private orNull(cond: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
@@ -225,8 +247,14 @@ class Compiler {
 
   /** A bound parameter: lowered for `@` on text, cast to date on PostgreSQL. */
   private param(value: Value, caseInsensitive: boolean): RawBuilder<unknown> {
-    if (caseInsensitive && this.type === 'text') return sql`lower(${value})`
-    if (this.type === 'date' && this.dialect === 'postgres') return sql`CAST(${value} AS date)`
+    if (caseInsensitive && this.type === 'text') return sql`lower(${this.bind(value)})`
+    if (this.type === 'date' && this.dialect === 'postgres') return sql`CAST(${this.bind(value)} AS date)`
+    return this.bind(value)
+  }
+
+  /** Every value goes through here, so the caller's parameter count is exact. */
+  private bind(value: Value): RawBuilder<unknown> {
+    if (this.opts.parameters) this.opts.parameters.count++
     return sql`${value}`
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Literal } from './ast.js'
 import { FilterSyntaxError } from './errors.js'
-import { isEmptyFilter, parseFilter } from './parse.js'
+import { isEmptyFilter, MAX_VALUES, parseFilter } from './parse.js'
 
 const lit = (value: string, position: number, caseInsensitive = false): Literal => ({
   value,
@@ -45,6 +45,18 @@ describe('parseFilter', () => {
 
   it('merges nested groups of the same kind', () => {
     expect(parseFilter('(A|B)|C')).toEqual({ kind: 'or', operands: [eq('A', 1), eq('B', 3), eq('C', 6)] })
+  })
+
+  it(`reads up to ${MAX_VALUES} values in one expression, and refuses one more where it starts`, () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `V${i}`)
+    const most = parseFilter(`(${values(MAX_VALUES).join('|')})`)
+    expect(most.kind === 'or' && most.operands.length).toBe(MAX_VALUES)
+    const over = values(MAX_VALUES + 1)
+    const at = over.slice(0, MAX_VALUES).join('|').length + 1
+    expect(() => parseFilter(over.join('&'))).toThrow(
+      new FilterSyntaxError(`More than ${MAX_VALUES} values in one filter`, at),
+    )
+    expect(() => parseFilter(over.join('&'))).toThrow(`at position ${at}`)
   })
 
   it('reads closed and open ranges', () => {

@@ -50,10 +50,16 @@ interface RawValue {
 
 /** Deepest nesting of parentheses; deeper would overflow the stack of this recursive parser (at about 2,000). */
 export const MAX_NESTING = 100
+/**
+ * Most values (operands of `|` and `&`: `A`, `<>A`, `A..B`, `A*`, `''`) in one expression. Far more than anyone
+ * types, and it bounds the work and the SQL one filter can ask for.
+ */
+export const MAX_VALUES = 1000
 
 class Parser {
   private pos = 0
   private depth = 0
+  private values = 0
 
   constructor(private readonly src: string) {}
 
@@ -106,6 +112,8 @@ class Parser {
       this.depth--
       return inner
     }
+    if (++this.values > MAX_VALUES)
+      throw new FilterSyntaxError(`More than ${MAX_VALUES} values in one filter`, position)
     let caseInsensitive = this.eatAt()
     const op = COMPARE_OPS.find((o) => this.src.startsWith(o, this.pos))
     if (op) {

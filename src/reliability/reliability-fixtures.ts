@@ -88,7 +88,7 @@ export async function concreteUrl(admin: Client, pattern: string): Promise<strin
  */
 export async function fingerprint(
   db: Db,
-  skip: readonly string[] = ['audit_log', 'api_tokens.last_used_at', 'sessions'],
+  skip: readonly string[] = ['audit_log', 'api_tokens.last_used_at', 'sessions', 'sign_in_throttle'],
 ): Promise<Record<string, string>> {
   const tables =
     db.dialect === 'sqlite'

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { createToken } from '../../auth/credentials.js'
+import { unlockName } from '../../auth/sign-in-throttle.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
 import { addUser } from '../../setup/users.js'
@@ -52,6 +53,33 @@ export function adminCommands(program: Command): void {
         console.error(`User ${username} (${opts.role}) created.`)
       },
     )
+
+  user
+    .command('unlock <username>')
+    .description('clear the sign-in throttle of a user, from every address')
+    .action(async (username: string) => {
+      const db = await openMigrated(program.opts().db)
+      try {
+        const u = await db.kysely
+          .selectFrom('users')
+          .select('username')
+          .where('username', '=', username)
+          .executeTakeFirst()
+        if (!u) throw new CliError(`there is no user '${username}'`)
+        const { name, addresses } = await unlockName(db.kysely, username)
+        const what = [
+          ...(name ? ['the name'] : []),
+          ...(addresses ? [`${addresses} ${addresses === 1 ? 'address' : 'addresses'}`] : []),
+        ]
+        console.log(
+          what.length
+            ? `Sign-in throttle of ${username} cleared: ${what.join(' and ')}.`
+            : `${username} was not throttled; nothing to clear.`,
+        )
+      } finally {
+        await db.close()
+      }
+    })
 
   const token = program.command('token').description('manage API tokens')
   token

@@ -330,4 +330,46 @@ describe.each(dialects)('Delivery of a logged segment on %s', (dialect) => {
     await deliveries.idle()
     expect(smtp.messages.map((m) => m.envelopeTo[0])).toEqual(['ann@alpha.test', 'dora@free.test'])
   })
+
+  it('Given contacts with several e-mail addresses, each valid one is a recipient of the one message, and a line with an address that is not one is an Error', async () => {
+    // Given Ann with two addresses (comma), Bob with a second "address" that would add a display name, Dora
+    // with separators only
+    const emails = {
+      P1: 'ann@alpha.test, ann.archer@home.test',
+      P2: 'bob@alpha.test; Eve <eve@evil.test>',
+      P4: ' ; , ',
+    }
+    const before = await db()
+      .selectFrom('contacts')
+      .select(['no', 'email'])
+      .where('no', 'in', ['P1', 'P2', 'P4'])
+      .execute()
+    try {
+      for (const [no, email] of Object.entries(emails))
+        await db().updateTable('contacts').set({ email }).where('no', '=', no).execute()
+      await makeSegment(db(), 'MULTI', [line(10000, 'P1'), line(20000, 'P2'), line(30000, 'P4')])
+
+      // When the segment is logged with delivery
+      const r = await t.marketer.post('/api/segments/MULTI/log', { sendAttachments: true })
+      expect(r.status).toBe(200)
+      await deliveries.idle()
+
+      // Then Ann's one message went to both her addresses, and nothing to Bob or Dora
+      expect(smtp.messages.map((m) => [m.envelopeTo, m.to])).toEqual([
+        [['ann@alpha.test', 'ann.archer@home.test'], 'Ann Archer <ann@alpha.test>, Ann Archer <ann.archer@home.test>'],
+      ])
+      expect(await statuses(r.body.loggedSegmentEntryNo)).toEqual([
+        ['P1', '', ''],
+        ['P2', 'Error', 'The email address "Eve <eve@evil.test>" of contact no. P2 is not valid.'],
+        [
+          'P4',
+          'Error',
+          'Make sure that the Email field is specified for either contact no. P4 or the contact alternative address.',
+        ],
+      ])
+    } finally {
+      for (const c of before)
+        await db().updateTable('contacts').set({ email: c.email }).where('no', '=', c.no).execute()
+    }
+  })
 })

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js'
 import { type Letter, storeLetters, writeLettersPdf } from './letters-pdf.js'
 import { createTransport, mailSettings, NO_SMTP } from './mail-transport.js'
 import { type MergeValues, renderLetterText, renderMessage } from './merge-fields.js'
+import { invalidEmail, recipients } from './recipients.js'
 
 /** BC's texts for a delivery that cannot be made (spec §8). */
 export const NO_ATTACHMENT = 'The interaction template has no attachment for the selected language code.'
@@ -194,15 +195,18 @@ async function sendEmails(
         try {
           const t = await languages(r.interaction_template_code)
           const lang = chooseLanguage(t.rows, r.language_code, t.defaultLanguage)
+          const to = recipients(r.email ?? '')
           if (!lang) error = NO_ATTACHMENT
-          else if (!r.email) error = noEmail(r.contact_no)
+          else if ('none' in to) error = noEmail(r.contact_no)
+          else if ('invalid' in to) error = invalidEmail(to.invalid, r.contact_no)
           else {
             const values = mergeValues(r, segmentDescription)
             const msg = renderMessage(r.subject || lang.subject, lang.body, values)
             const from = settings.from || r.salesperson_email || 'segmenta@localhost'
+            // One message to all of the contact's addresses: one interaction, one delivery status.
             await transport.sendMail({
               from,
-              to: r.contact_name ? { name: r.contact_name, address: r.email } : r.email,
+              to: to.addresses.map((address) => (r.contact_name ? { name: r.contact_name, address } : address)),
               ...(r.salesperson_email && r.salesperson_email !== from ? { replyTo: r.salesperson_email } : {}),
               subject: msg.subject,
               text: msg.text,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
+import { codeSchema } from '../../api/fields.js'
 import { inSegmentAction } from '../segment-action.js'
 import { addContacts } from './add-contacts.js'
 import { BLOCKS } from './criteria-blocks.js'
@@ -35,7 +36,7 @@ export const filtersSchema = z
   .describe('Criteria blocks (API.md §3); blocks AND together, the fields of a block hold on one related record')
 
 const flag = z.boolean().optional()
-const params = z.object({ no: z.string().trim().min(1).max(20).toUpperCase() })
+const params = z.object({ no: codeSchema(20, { required: true }) })
 
 const addBody = z.strictObject({
   filters: filtersSchema.optional(),

@@ -1,6 +1,6 @@
 import type { Dialect } from '../../db/connection.js'
 import { type FieldError, validationFailed } from '../../errors.js'
-import { compileFilter, FilterError, isEmptyFilter } from '../../filters/index.js'
+import { compileFilter, FilterError, isEmptyFilter, MAX_QUERY_PARAMETERS } from '../../filters/index.js'
 import { BLOCKS } from './criteria-blocks.js'
 import { BLOCK_NAMES, type BlockName, type CriteriaFilters } from './types.js'
 
@@ -27,6 +27,7 @@ export function validateFilters(filters: unknown, dialect: Dialect): CriteriaFil
       })
   }
   const out: CriteriaFilters = {}
+  const parameters = { count: 0 }
   for (const name of BLOCK_NAMES) {
     const block = filters[name]
     if (block === undefined || block === null) continue
@@ -48,9 +49,14 @@ export function validateFilters(filters: unknown, dialect: Dialect): CriteriaFil
         errors.push({ path, message: 'must be a filter expression (a string)' })
         continue
       }
-      if (isEmptyFilter(expr)) continue
+      if (isEmptyFilter(expr) || parameters.count > MAX_QUERY_PARAMETERS) continue
       try {
-        compileFilter(expr, { type: spec.type, column: `${def.alias}.${spec.column}`, options: spec.options }, dialect)
+        const column = `${def.alias}.${spec.column}`
+        compileFilter(expr, { type: spec.type, column, options: spec.options }, dialect, { parameters })
+        if (parameters.count > MAX_QUERY_PARAMETERS) {
+          errors.push({ path, message: `the filters of one step may hold at most ${MAX_QUERY_PARAMETERS} values` })
+          continue
+        }
         fields[field] = expr
       } catch (e) {
         if (!(e instanceof FilterError)) throw e

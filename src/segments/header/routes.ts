@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
-import { createSchema, patchSchema } from '../../api/fields.js'
+import { codeSchema, createSchema, patchSchema } from '../../api/fields.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { LineStatistics } from '../engine/line-statistics.js'
 import { inSegmentAction } from '../segment-action.js'
@@ -13,7 +13,7 @@ import { SEGMENT_FIELDS } from './segment-fields.js'
 import { deleteSegment, updateSegment } from './update-segment.js'
 
 /** The path key of a segment: a Code[20], upper-cased and trimmed like every code. */
-export const segmentParams = z.object({ no: z.string().trim().toUpperCase().max(20) })
+export const segmentParams = z.object({ no: codeSchema(20) })
 
 /**
  * BC validates the fields of a request in the order they were given (a template given before a cost

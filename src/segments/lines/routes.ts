@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
-import { createSchema, patchSchema } from '../../api/fields.js'
+import { codeSchema, createSchema, patchSchema } from '../../api/fields.js'
 import { getSegment } from '../engine/index.js'
 import { inSegmentAction } from '../segment-action.js'
 import { SEGMENT_LINE_FIELDS, TIME_OF_INTERACTION } from './line-fields.js'
@@ -14,7 +14,7 @@ const createBody = createSchema(
 ).extend({ lineNo: z.number().int().positive().optional(), timeOfInteraction: time })
 const updateBody = patchSchema(SEGMENT_LINE_FIELDS, ['lineNo']).extend({ timeOfInteraction: time })
 
-const segParams = z.object({ no: z.string().trim().min(1).max(20).toUpperCase() })
+const segParams = z.object({ no: codeSchema(20, { required: true }) })
 const lineParams = segParams.extend({ lineNo: z.coerce.number().int().nonnegative() })
 
 /** Segment lines: list, read, add by hand, change, delete (recorded as criteria actions, spec §6.2). */

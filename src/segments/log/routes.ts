@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
+import { codeSchema } from '../../api/fields.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
 import { deliveries } from '../../interactions/delivery/deliveries.js'
@@ -22,7 +23,7 @@ import {
 } from './logged-segments.js'
 import { reuseLoggedSegment } from './reuse-logged-segment.js'
 
-const segmentParams = z.object({ no: z.string().trim().toUpperCase().max(20) })
+const segmentParams = z.object({ no: codeSchema(20) })
 const entryParams = z.object({ entryNo: z.coerce.number().int().min(1) })
 
 /**
@@ -100,7 +101,7 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
         summary: "Assign a mailing group to the segment's contacts",
         params: segmentParams,
         body: z.strictObject({
-          mailingGroupCode: z.string().max(10).optional(),
+          mailingGroupCode: codeSchema(10).optional(),
           deleteOldAssignments: z.boolean().optional(),
         }),
       },

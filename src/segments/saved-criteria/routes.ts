@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { who } from '../../api/auth-plugin.js'
+import { codeSchema } from '../../api/fields.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { LineStatistics } from '../engine/index.js'
 import { segmentParams } from '../header/routes.js'
@@ -11,7 +12,7 @@ import { saveCriteria } from './save-criteria.js'
 import { deleteSavedCriteria, getSavedCriteria, listSavedCriteria } from './saved-criteria.js'
 
 /** Code[10]; blank is let through so the rule answers with BC's "Code must have a value" text. */
-const savedCode = z.string().trim().max(10, 'must be at most 10 characters').toUpperCase()
+const savedCode = codeSchema(10)
 
 export function registerSavedCriteriaRoutes(app: FastifyInstance, statistics: LineStatistics): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
