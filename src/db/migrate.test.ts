@@ -76,7 +76,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 3), ('B', 0)`.execute(old.kysely)
       await sql`INSERT INTO segment_lines (segment_no, line_no, cost_lcy, duration_min)
           VALUES ('A', 10000, 2.5, 10), ('A', 20000, 0.25, 0), ('A', 30000, 1, 7.5)`.execute(old.kysely)
-      expect(await migrateToLatest(old)).toEqual(['008-segment-line-totals'])
+      expect(await migrateTo(old, '008-segment-line-totals')).toEqual(['008-segment-line-totals'])
       const rows = await old.kysely
         .selectFrom('segment_headers')
         .select(['no', 'cost_lcy', 'duration_min'])
@@ -86,6 +86,26 @@ describe.each(dialects)('migrations on %s', (dialect) => {
         ['A', 3.75, 17.5],
         ['B', 0, 0],
       ])
+    } finally {
+      await old.drop()
+    }
+  })
+
+  it('marks the languages of existing lines and history rows as not set by hand (011)', async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, '008-segment-line-totals')
+      await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 1)`.execute(old.kysely)
+      await sql`INSERT INTO segment_lines (segment_no, line_no, language_code) VALUES ('A', 10000, 'DEU')`.execute(
+        old.kysely,
+      )
+      await sql`INSERT INTO segment_history (segment_no, action_no, line_no, action_taken) VALUES ('A', 1, 10000, 'Insertion')`.execute(
+        old.kysely,
+      )
+      expect(await migrateTo(old, '011-segment-line-language-by-hand')).toEqual(['011-segment-line-language-by-hand'])
+      const lines = await old.kysely.selectFrom('segment_lines').select(['language_code', 'language_by_hand']).execute()
+      const history = await old.kysely.selectFrom('segment_history').select('language_by_hand').execute()
+      expect([lines, history]).toEqual([[{ language_code: 'DEU', language_by_hand: 0 }], [{ language_by_hand: 0 }]])
     } finally {
       await old.drop()
     }
