@@ -184,13 +184,11 @@ export async function applyHeaderChanges(
       case 'subjectDefault': {
         const old = h.subject_default
         h.subject_default = String(value)
-        // BC: lines of the header template and default language still carrying the old subject follow.
+        // BC: lines of the header template and default language still carrying the old subject follow. A
+        // new line takes the header's subject whatever its language (Segmenta keeps no subject per segment
+        // language), so here every line of the header template still carrying the old subject follows.
         if (opts.updateLines)
-          await linesWithHeaderTemplate()
-            .set({ subject: h.subject_default })
-            .where('language_code', '=', h.language_code_default)
-            .where('subject', '=', old)
-            .execute()
+          await linesWithHeaderTemplate().set({ subject: h.subject_default }).where('subject', '=', old).execute()
         continue
       }
     }
