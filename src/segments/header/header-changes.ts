@@ -170,15 +170,9 @@ export async function applyHeaderChanges(
         // Quirk Q1 (fixed): a blank template is allowed and blanks the interaction fields.
         if (value) await mustExist(trx, 'interaction_templates', 'Code', String(value))
         h.interaction_template_code = String(value)
-        if (opts.updateLines) {
-          // BC's scope for the template: every line. The code now, so the fields after it reach them all.
-          await trx
-            .updateTable('segment_lines')
-            .set({ interaction_template_code: h.interaction_template_code })
-            .where('segment_no', '=', h.no)
-            .execute()
-          revalidateLines = true
-        }
+        // BC's scope for the template: every line. They get it with the re-validation at the end (one pass
+        // over the lines); until then the fields after it reach every line too.
+        if (opts.updateLines) revalidateLines = true
         await refreshFromTemplate(trx, h)
         continue
       case 'subjectDefault': {
@@ -187,7 +181,8 @@ export async function applyHeaderChanges(
         // BC: lines of the header template and default language still carrying the old subject follow. A
         // new line takes the header's subject whatever its language (Segmenta keeps no subject per segment
         // language), so here every line of the header template still carrying the old subject follows.
-        if (opts.updateLines)
+        // After a new template, the re-validation gives every line the header's subject anyway.
+        if (opts.updateLines && !revalidateLines)
           await linesWithHeaderTemplate().set({ subject: h.subject_default }).where('subject', '=', old).execute()
         continue
       }
@@ -216,7 +211,7 @@ export async function applyHeaderChanges(
       continue
     }
     const columns: DerivedColumn[] = clearsCampaign ? [p.line, 'campaign_target', 'campaign_response'] : [p.line]
-    await setLinesAsNew(trx, dialect, h, columns, { onlyHeaderTemplate: true })
+    await setLinesAsNew(trx, dialect, h, columns, { onlyHeaderTemplate: !revalidateLines })
     if (p.line === 'cost_lcy' || p.line === 'duration_min') linesCostChanged = true
   }
   if (revalidateLines) {
