@@ -116,6 +116,26 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await old.drop()
     }
   })
+
+  it('marks the languages of existing lines and history rows as not set by hand (011)', async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, '008-segment-line-totals')
+      await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 1)`.execute(old.kysely)
+      await sql`INSERT INTO segment_lines (segment_no, line_no, language_code) VALUES ('A', 10000, 'DEU')`.execute(
+        old.kysely,
+      )
+      await sql`INSERT INTO segment_history (segment_no, action_no, line_no, action_taken) VALUES ('A', 1, 10000, 'Insertion')`.execute(
+        old.kysely,
+      )
+      expect(await migrateTo(old, '011-segment-line-language-by-hand')).toEqual(['011-segment-line-language-by-hand'])
+      const lines = await old.kysely.selectFrom('segment_lines').select(['language_code', 'language_by_hand']).execute()
+      const history = await old.kysely.selectFrom('segment_history').select('language_by_hand').execute()
+      expect([lines, history]).toEqual([[{ language_code: 'DEU', language_by_hand: 0 }], [{ language_by_hand: 0 }]])
+    } finally {
+      await old.drop()
+    }
+  })
 })
 
 describe.runIf(dialects.includes('postgres'))('the migrator on a PostgreSQL database of several schemas', () => {

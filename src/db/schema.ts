@@ -269,6 +269,8 @@ export interface SegmentLineTable extends InteractionColumns {
   line_no: number
   contact_no: Text
   contact_company_no: Text
+  /** 1 when the line's Language Code was set by hand: a header template change keeps it (migration 011). */
+  language_by_hand: Bool
 }
 
 export interface SegmentCriteriaActionTable {
@@ -294,6 +296,7 @@ export interface SegmentHistoryTable extends InteractionColumns {
   username: Text
   contact_no: Text
   contact_company_no: Text
+  language_by_hand: Bool
 }
 
 export interface SavedSegmentCriteriaTable {

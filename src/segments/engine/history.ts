@@ -27,6 +27,7 @@ export const LINE_COLUMNS = [
   'campaign_target',
   'campaign_response',
   'attempt_failed',
+  'language_by_hand',
 ] as const
 
 const cols = (alias?: string) => sql.join(LINE_COLUMNS.map((c) => sql.ref(alias ? `${alias}.${c}` : c)))

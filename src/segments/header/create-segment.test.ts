@@ -100,15 +100,17 @@ describe.each(dialects)('creating a segment on %s', (dialect) => {
     expect(r.body.no).toBe('FREE1')
   })
 
-  it('sets Date to today even when another date is given (BC: Date := WorkDate on insert)', async () => {
+  it('keeps a date given on create (BC sets WorkDate on insert, before the user types one)', async () => {
     const r = await t.marketer.post('/api/segments', { date: '2020-01-31' })
-    expect(r.body.date).toBe(workDate())
+    expect([r.status, r.body.date]).toEqual([201, '2020-01-31'])
   })
 
   it("defaults the salesperson to the user's, and keeps a given one", async () => {
     await t.db.kysely.updateTable('users').set({ salesperson_code: 'JR' }).where('username', '=', 'marketer').execute()
     expect((await t.marketer.post('/api/segments', {})).body.salespersonCode).toBe('JR')
     expect((await t.marketer.post('/api/segments', { salespersonCode: 'kl' })).body.salespersonCode).toBe('KL')
+    // A blank one given is a value too: not replaced by the user's.
+    expect((await t.marketer.post('/api/segments', { salespersonCode: '' })).body.salespersonCode).toBe('')
   })
 
   it('refuses an unknown or blocked salesperson', async () => {
@@ -141,11 +143,63 @@ describe.each(dialects)('creating a segment on %s', (dialect) => {
     })
   })
 
-  it('validates the fields in the order given', async () => {
+  it('lets a value given win over the template default of the same request, in any order', async () => {
     const costFirst = await t.marketer.post('/api/segments', { unitCostLcy: 7, interactionTemplateCode: 'BUS' })
-    expect(costFirst.body.unitCostLcy).toBe(25)
+    expect([costFirst.body.unitCostLcy, costFirst.body.unitDurationMin]).toEqual([7, 60])
     const templateFirst = await t.marketer.post('/api/segments', { interactionTemplateCode: 'BUS', unitCostLcy: 7 })
     expect(templateFirst.body.unitCostLcy).toBe(7)
+  })
+
+  it('keeps Campaign Target given with a campaign and a template whose default is No (issue: it was dropped)', async () => {
+    // Given BUS, whose Campaign Target default is No
+    // When a segment is created with a campaign, Campaign Target Yes and BUS, the flag before the template
+    const r = await t.marketer.post('/api/segments', {
+      campaignNo: 'CP1001',
+      campaignTarget: true,
+      interactionTemplateCode: 'BUS',
+    })
+    // Then the flag given is kept, stored as answered
+    expect([r.status, r.body.campaignNo, r.body.campaignTarget, r.body.campaignResponse]).toEqual([
+      201,
+      'CP1001',
+      true,
+      false,
+    ])
+    expect((await t.viewer.get(`/api/segments/${r.body.no}`)).body).toEqual(r.body)
+  })
+
+  it("keeps a campaign and a flag given over a template's own campaign and flags", async () => {
+    // LETTER brings campaign CP1002 with Campaign Target and Response Yes.
+    const r = await t.marketer.post('/api/segments', {
+      interactionTemplateCode: 'LETTER',
+      campaignNo: 'CP1001',
+      campaignTarget: false,
+    })
+    expect([r.body.campaignNo, r.body.campaignTarget, r.body.campaignResponse, r.body.unitCostLcy]).toEqual([
+      'CP1001',
+      false,
+      true,
+      1.5,
+    ])
+  })
+
+  it('refuses Campaign Target Yes with a blank campaign in the same request, creating nothing', async () => {
+    const r = await t.marketer.post('/api/segments', { campaignNo: '', campaignTarget: true })
+    expect([r.status, r.body.code, r.body.detail]).toEqual([
+      422,
+      'RULE_VIOLATION',
+      'Campaign Target cannot be Yes when Campaign No. is cleared in the same change: clearing Campaign No. clears Campaign Target.',
+    ])
+    expect(await t.db.kysely.selectFrom('segment_headers').selectAll().execute()).toEqual([])
+    expect(
+      (
+        await t.db.kysely
+          .selectFrom('number_series')
+          .select('last_no_used')
+          .where('code', '=', 'SEG')
+          .executeTakeFirstOrThrow()
+      ).last_no_used,
+    ).toBe('')
   })
 
   it('refuses read-only and unknown fields', async () => {

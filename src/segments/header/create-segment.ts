@@ -20,9 +20,11 @@ export function workDate(now = new Date()): string {
 /**
  * Creates a segment header (BC OnInsert, spec §5.1 / §6.1) and returns its No.:
  * 1. the given No. (only if the Segment Nos. series allows manual numbers) or the next one of that series;
- * 2. the other given fields, validated in the order given (a template fills the interaction defaults);
+ * 2. the other given fields, validated as a PATCH validates them: a template fills the interaction
+ *    defaults, and a value given for one of those fields wins over the template's;
  * 3. Salesperson Code: the user's salesperson when none was given (validated like a typed one);
- * 4. Date := WorkDate, always (BC overwrites a given date).
+ * 4. Date: the one given, else WorkDate. BC sets WorkDate on insert, before the user types anything on
+ *    the new card; a date given with the request is that typing, so it wins.
  */
 export async function createSegment(
   trx: Tx,
@@ -35,20 +37,15 @@ export async function createSegment(
     !!(await trx.selectFrom('segment_headers').select('no').where('no', '=', n).executeTakeFirst())
   const { no, series } = await assignNo(trx, dialect, 'segment_nos', given || undefined, isUsed)
   if (given && (await isUsed(no))) throw alreadyExists(SEGMENT_TABLE, { 'No.': no })
-  await trx.insertInto('segment_headers').values({ no, no_series: series }).execute()
+  await trx.insertInto('segment_headers').values({ no, no_series: series, date: workDate() }).execute()
   const header = await trx.selectFrom('segment_headers').selectAll().where('no', '=', no).executeTakeFirstOrThrow()
 
-  const h = await applyHeaderChanges(
-    trx,
-    header,
-    changes.filter(([f]) => f !== 'no' && f !== 'date'),
-    { updateLines: true },
-  )
-  if (!h.salesperson_code && creator.salespersonCode) {
+  const fields = changes.filter(([f]) => f !== 'no')
+  const h = await applyHeaderChanges(trx, dialect, header, fields, { updateLines: true })
+  if (!fields.some(([f]) => f === 'salespersonCode') && creator.salespersonCode) {
     await checkSalesperson(trx, creator.salespersonCode)
     h.salesperson_code = creator.salespersonCode
   }
-  h.date = workDate()
   await storeHeader(trx, h)
   return no
 }

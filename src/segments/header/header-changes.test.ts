@@ -100,8 +100,6 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
     ['informationFlow', 'inbound', 'Inbound', 'information_flow', 'Inbound'],
     ['initiatedBy', 'Them', 'Them', 'initiated_by', 'Them'],
     ['campaignResponse', true, true, 'campaign_response', 1],
-    // BUS has an e-mail body in the header's language: the header "has an attachment" (Q3).
-    ['correspondenceTypeDefault', 'Hard Copy', 'Hard Copy', 'correspondence_type', 'Hard Copy'],
   ]
 
   it.each(propagated)(
@@ -121,7 +119,37 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
     },
   )
 
-  it.each(propagated)('changes only the header for %s when updateLines=false', async (field, value, shown) => {
+  it("gives the lines a new line's correspondence type: the header default only when the header ignores the contacts' types", async () => {
+    // Given P2 prefers letters; BUS (Email, not ignoring the contact's type) has an e-mail body in the
+    // header's language, so the header "has an attachment" and the type propagates (Q3)
+    await t.db.kysely.updateTable('contacts').set({ correspondence_type: 'Hard Copy' }).where('no', '=', 'P2').execute()
+    try {
+      // When the default becomes Hard Copy without Ignore Contact Corres. Type
+      const r = await t.marketer.patch('/api/segments/SM1', { correspondenceTypeDefault: 'Hard Copy' })
+      expect(r.body.correspondenceTypeDefault).toBe('Hard Copy')
+      // Then each BUS line has its contact's type, else the template's: P1 e-mail, P2 letter (Q2's overwrite fixed)
+      expect(await lines(t)).toEqual([before[0], { ...before[1], correspondence_type: 'Hard Copy' }, before[2]])
+      // When the header ignores the contacts' types, in the same request whatever the order
+      await t.marketer.patch('/api/segments/SM1', { correspondenceTypeDefault: 'Email' })
+      await t.marketer.patch('/api/segments/SM1', {
+        correspondenceTypeDefault: 'Hard Copy',
+        ignoreContactCorresType: true,
+      })
+      // Then every BUS line gets the header's default, as a line added now would
+      expect(await lines(t)).toEqual([
+        { ...before[0], correspondence_type: 'Hard Copy' },
+        { ...before[1], correspondence_type: 'Hard Copy' },
+        before[2],
+      ])
+    } finally {
+      await t.db.kysely.updateTable('contacts').set({ correspondence_type: '' }).where('no', '=', 'P2').execute()
+    }
+  })
+
+  it.each([
+    ...propagated,
+    ['correspondenceTypeDefault', 'Hard Copy', 'Hard Copy', 'correspondence_type', 'Hard Copy'],
+  ] as typeof propagated)('changes only the header for %s when updateLines=false', async (field, value, shown) => {
     const r = await t.marketer.patch('/api/segments/SM1?updateLines=false', { [field]: value })
     expect(r.status).toBe(200)
     expect(r.body[field]).toEqual(shown)
@@ -168,17 +196,34 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
       description: 'Visits',
       salespersonCode: 'JR',
     })
-    // And every line gets the template code and the header's correspondence type, nothing else (Q2)
+    // And every line is re-validated against LETTER (Q2 fixed): it holds what a line added now would hold,
+    // keeping its description, salesperson and date
     expect(await lines(t)).toEqual(
-      before.map((l) => ({ ...l, interaction_template_code: 'LETTER', correspondence_type: 'Hard Copy' })),
+      before.map((l) => ({
+        ...l,
+        interaction_template_code: 'LETTER',
+        interaction_group_code: 'LETTER',
+        campaign_no: 'CP1002',
+        correspondence_type: 'Hard Copy',
+        cost_lcy: 1.5,
+        duration_min: 5,
+        campaign_target: 1,
+        campaign_response: 1,
+        information_flow: 'Inbound',
+        initiated_by: 'Them',
+        subject: '',
+      })),
     )
+    // And the header's Cost (LCY) and Duration (Min.) are the lines' sums
+    expect(r.body).toMatchObject({ noOfLines: 3, costLcy: 4.5, durationMin: 15 })
   })
 
   it('refreshes the header but leaves the lines when a new template is not applied to them', async () => {
     const r = await t.marketer.patch('/api/segments/SM1?updateLines=false', { interactionTemplateCode: 'LETTER' })
     expect(r.body).toMatchObject({ interactionTemplateCode: 'LETTER', unitCostLcy: 1.5, campaignNo: 'CP1002' })
-    // BC pushes the template's correspondence type to the lines that already carry the new template (Q2).
-    expect(await lines(t)).toEqual([before[0], before[1], { ...before[2], correspondence_type: 'Hard Copy' }])
+    // BC pushes the template's correspondence type to the lines that already carry the new template (Q2);
+    // the user answered No, so no line changes.
+    expect(await lines(t)).toEqual(before)
   })
 
   it('clears the template: interaction fields become blank, lines lose the template (Q1 fixed)', async () => {
@@ -202,9 +247,22 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
       campaignNo: 'CP1001',
       description: 'Visits',
     })
+    // The lines lose the template and everything it gave them, as a line added now would have none
     expect(await lines(t)).toEqual(
-      before.map((l) => ({ ...l, interaction_template_code: '', correspondence_type: '' })),
+      before.map((l) => ({
+        ...l,
+        interaction_template_code: '',
+        interaction_group_code: '',
+        campaign_no: 'CP1001',
+        correspondence_type: '',
+        cost_lcy: 0,
+        duration_min: 0,
+        information_flow: '',
+        initiated_by: '',
+        subject: '',
+      })),
     )
+    expect(r.body).toMatchObject({ noOfLines: 3, costLcy: 0, durationMin: 0 })
   })
 
   it('re-validating the same template resets the header to the template defaults', async () => {
@@ -214,14 +272,45 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
     expect(r.body.subjectDefault).toBe('')
   })
 
-  it('validates the fields in the order given', async () => {
+  it('lets a value given in the request win over the default the template of the same request gives, in any order', async () => {
     const a = await t.marketer.patch('/api/segments/SM1', { interactionTemplateCode: 'LETTER', unitCostLcy: 7 })
-    expect(a.body.unitCostLcy).toBe(7)
+    expect(a.body).toMatchObject({ unitCostLcy: 7, costLcy: 21 })
     // LETTER is now the header template: all lines have it, so all get the cost 7
     expect((await lines(t)).map((l) => l.cost_lcy)).toEqual([7, 7, 7])
-    const b = await t.marketer.patch('/api/segments/SM1', { unitCostLcy: 8, interactionTemplateCode: 'BUS' })
-    expect(b.body.unitCostLcy).toBe(25)
-    expect((await lines(t)).map((l) => l.cost_lcy)).toEqual([8, 8, 8])
+    const b = await t.marketer.patch('/api/segments/SM1', {
+      unitCostLcy: 8,
+      campaignTarget: false,
+      subjectDefault: 'Hello',
+      interactionTemplateCode: 'LETTER',
+    })
+    expect(b.body).toMatchObject({ unitCostLcy: 8, campaignTarget: false, subjectDefault: 'Hello', costLcy: 24 })
+    expect((await lines(t)).map((l) => [l.cost_lcy, l.campaign_target, l.subject])).toEqual([
+      [8, 0, 'Hello'],
+      [8, 0, 'Hello'],
+      [8, 0, 'Hello'],
+    ])
+  })
+
+  it('refuses Campaign Target or Response set while the same request clears the campaign, and changes nothing', async () => {
+    await t.db.kysely.updateTable('segment_headers').set({ campaign_no: 'CP1001' }).execute()
+    for (const [field, caption] of [
+      ['campaignTarget', 'Campaign Target'],
+      ['campaignResponse', 'Campaign Response'],
+    ]) {
+      const r = await t.marketer.patch('/api/segments/SM1', { [field]: true, campaignNo: '' })
+      expect([r.status, r.body.code, r.body.detail]).toEqual([
+        422,
+        'RULE_VIOLATION',
+        `${caption} cannot be Yes when Campaign No. is cleared in the same change: clearing Campaign No. clears ${caption}.`,
+      ])
+    }
+    expect(await lines(t)).toEqual(before)
+    const h = await t.db.kysely
+      .selectFrom('segment_headers')
+      .selectAll()
+      .where('no', '=', 'SM1')
+      .executeTakeFirstOrThrow()
+    expect([h.campaign_no, h.campaign_target, h.campaign_response]).toEqual(['CP1001', 0, 0])
   })
 
   it('propagates the subject to the lines of the header template and language that had the old subject', async () => {
@@ -239,10 +328,10 @@ describe.each(dialects)('changing a segment header on %s', (dialect) => {
     await t.db.kysely.updateTable('segment_lines').set({ campaign_no: 'CP1001', campaign_target: 1 }).execute()
     const r = await t.marketer.patch('/api/segments/SM1', { campaignNo: '' })
     expect(r.body).toMatchObject({ campaignNo: '', campaignTarget: false, campaignResponse: false })
-    // Lines: only the campaign no. is copied (the page clears the flags on the header only).
+    // Lines with the header template lose the campaign and its flags, as a line added now has none.
     expect((await lines(t)).map((l) => [l.campaign_no, l.campaign_target])).toEqual([
-      ['', 1],
-      ['', 1],
+      ['', 0],
+      ['', 0],
       ['CP1001', 1],
     ])
   })

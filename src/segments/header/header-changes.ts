@@ -1,8 +1,10 @@
 import type { Selectable } from 'kysely'
+import type { Dialect } from '../../db/connection.js'
 import type { SegmentHeaderTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { ruleViolation } from '../../errors.js'
 import { recountLineTotals } from '../engine/segment-state.js'
+import { type DerivedColumn, setLinesAsNew, templateColumns } from './revalidate-lines.js'
 import { SEGMENT_TABLE } from './segment-fields.js'
 
 export type HeaderRow = Selectable<SegmentHeaderTable>
@@ -16,7 +18,7 @@ export interface ChangeOptions {
 }
 
 /** Header fields that BC copies to the lines (`UpdateSegLinesByFieldNo`) and the line column they go to. */
-const PROPAGATED: Record<string, { header: keyof HeaderRow; line: string }> = {
+const PROPAGATED: Record<string, { header: keyof HeaderRow; line: DerivedColumn }> = {
   description: { header: 'description', line: 'description' },
   campaignNo: { header: 'campaign_no', line: 'campaign_no' },
   salespersonCode: { header: 'salesperson_code', line: 'salesperson_code' },
@@ -83,30 +85,72 @@ async function headerHasAttachment(trx: Tx, h: HeaderRow): Promise<boolean> {
 }
 
 /**
- * Applies header field changes one by one in the order the caller gave them, as BC's OnValidate triggers
- * do, and returns the new header (not yet stored: the caller writes it once). Line updates are plain
- * set-based copies (BC `ModifyAll`, no line validation):
- *
- * ```sql
- * update segment_lines set <line column> = ? where segment_no = ? and interaction_template_code = <header template>
- * ```
- * The template field itself copies to every line, then refreshes the header from the template.
+ * Header fields whose validation fills other header fields with defaults: the template (interaction defaults,
+ * language, subject, campaign), the default language (subject) and the campaign (cleared flags). They are
+ * applied first, in this order, and every other field after them in the order given, so a value the request
+ * gives wins over a default another field of the same request would put there — as on BC's page, where the
+ * user types the flag after choosing the template.
+ */
+const DEFAULT_SOURCES = ['interactionTemplateCode', 'languageCodeDefault', 'campaignNo']
+
+export function sourcesFirst(changes: HeaderChange[]): HeaderChange[] {
+  const rank = (f: string) => {
+    const i = DEFAULT_SOURCES.indexOf(f)
+    return i < 0 ? DEFAULT_SOURCES.length : i
+  }
+  // Array.prototype.sort is stable: the other fields keep the order given.
+  return [...changes].sort(([a], [b]) => rank(a) - rank(b))
+}
+
+/**
+ * Where BC's rule must override a value given in the same request, the request is refused instead of
+ * silently changed: clearing Campaign No. clears Campaign Target and Campaign Response (BC's page), so they
+ * cannot be set at the same time.
+ */
+function refuseOverriddenValues(changes: HeaderChange[]): void {
+  const given = new Map(changes)
+  if (given.get('campaignNo') !== '') return
+  for (const [field, caption] of [
+    ['campaignTarget', 'Campaign Target'],
+    ['campaignResponse', 'Campaign Response'],
+  ])
+    if (given.get(field) === true)
+      throw ruleViolation(
+        `${caption} cannot be Yes when Campaign No. is cleared in the same change: clearing Campaign No. clears ${caption}.`,
+      )
+}
+
+/**
+ * Applies header field changes — the fields that fill defaults first (`sourcesFirst`), then the others in
+ * the order given — and returns the new header (not yet stored: the caller writes it once). With
+ * `updateLines` (BC's "update the segment lines?" answered Yes), the lines in scope take what a line added
+ * after the change would hold (`setLinesAsNew`, set-based):
+ * - a header field BC propagates: the lines carrying the header's template get that column as a new line
+ *   would (the header's value; for a blank salesperson the contact's; for the correspondence type the
+ *   header → template → contact rule, evaluated once all fields are applied);
+ * - the template (quirk Q2, fixed): every line gets it and is re-validated against it — group, flow,
+ *   initiated by, cost, duration, campaign flags and no., correspondence type, language (unless set by hand)
+ *   and subject — from the final header, after the other fields of the request.
  */
 export async function applyHeaderChanges(
   trx: Tx,
+  dialect: Dialect,
   header: HeaderRow,
   changes: HeaderChange[],
   opts: ChangeOptions,
 ): Promise<HeaderRow> {
+  refuseOverriddenValues(changes)
   const h: HeaderRow = { ...header }
   let linesCostChanged = false
+  let revalidateLines = false
+  let correspondenceFollows = false
   const linesWithHeaderTemplate = () =>
     trx
       .updateTable('segment_lines')
       .where('segment_no', '=', h.no)
       .where('interaction_template_code', '=', h.interaction_template_code)
 
-  for (const [field, raw] of changes) {
+  for (const [field, raw] of sourcesFirst(changes)) {
     const value = dbValue(raw)
     switch (field) {
       case 'campaignNo':
@@ -126,24 +170,20 @@ export async function applyHeaderChanges(
         // Quirk Q1 (fixed): a blank template is allowed and blanks the interaction fields.
         if (value) await mustExist(trx, 'interaction_templates', 'Code', String(value))
         h.interaction_template_code = String(value)
-        if (opts.updateLines)
-          await trx
-            .updateTable('segment_lines')
-            .set({ interaction_template_code: h.interaction_template_code })
-            .where('segment_no', '=', h.no)
-            .execute()
+        // BC's scope for the template: every line. They get it with the re-validation at the end (one pass
+        // over the lines); until then the fields after it reach every line too.
+        if (opts.updateLines) revalidateLines = true
         await refreshFromTemplate(trx, h)
         continue
       case 'subjectDefault': {
         const old = h.subject_default
         h.subject_default = String(value)
-        // BC: lines of the header template and default language still carrying the old subject follow.
-        if (opts.updateLines)
-          await linesWithHeaderTemplate()
-            .set({ subject: h.subject_default })
-            .where('language_code', '=', h.language_code_default)
-            .where('subject', '=', old)
-            .execute()
+        // BC: lines of the header template and default language still carrying the old subject follow. A
+        // new line takes the header's subject whatever its language (Segmenta keeps no subject per segment
+        // language), so here every line of the header template still carrying the old subject follows.
+        // After a new template, the re-validation gives every line the header's subject anyway.
+        if (opts.updateLines && !revalidateLines)
+          await linesWithHeaderTemplate().set({ subject: h.subject_default }).where('subject', '=', old).execute()
         continue
       }
     }
@@ -156,29 +196,41 @@ export async function applyHeaderChanges(
     const p = PROPAGATED[field]
     if (!p) throw new TypeError(`Unknown segment header field ${field}`)
     ;(h as Record<string, unknown>)[p.header] = value
-    if (field === 'campaignNo' && value === '') {
-      // BC's Segment page clears both flags with the campaign (header only, no line propagation).
+    const clearsCampaign = field === 'campaignNo' && value === ''
+    if (clearsCampaign) {
+      // BC's Segment page clears both flags with the campaign. BC leaves the lines' flags; here the lines
+      // that lose the campaign lose them too, as a line added now would not have them.
       h.campaign_target = 0
       h.campaign_response = 0
     }
-    if (field === 'correspondenceTypeDefault' && (value === '' || !(await headerHasAttachment(trx, h)))) continue
     if (!opts.updateLines) continue
-    await linesWithHeaderTemplate()
-      .set({ [p.line]: value } as never)
-      .execute()
+    if (field === 'correspondenceTypeDefault') {
+      // Quirk Q3 (followed) decides whether the lines follow; what they get is a new line's type, which
+      // depends on Ignore Contact Corres. Type too: decided once every field of the request is applied.
+      if (value !== '' && (await headerHasAttachment(trx, h))) correspondenceFollows = true
+      continue
+    }
+    const columns: DerivedColumn[] = clearsCampaign ? [p.line, 'campaign_target', 'campaign_response'] : [p.line]
+    await setLinesAsNew(trx, dialect, h, columns, { onlyHeaderTemplate: !revalidateLines })
     if (p.line === 'cost_lcy' || p.line === 'duration_min') linesCostChanged = true
   }
+  if (revalidateLines) {
+    await setLinesAsNew(trx, dialect, h, templateColumns(h), { onlyHeaderTemplate: false })
+    linesCostChanged = true
+  } else if (correspondenceFollows)
+    await setLinesAsNew(trx, dialect, h, ['correspondence_type'], { onlyHeaderTemplate: true })
   // Cost (LCY) and Duration (Min.) of the header are the sums of the lines' (migration 008): summed once,
-  // however many of the two fields changed.
+  // however many of the fields changed.
   if (linesCostChanged) await recountLineTotals(trx, h.no)
   return h
 }
 
 /**
  * BC `UpdateSegHeader(code, true)` / `CopyFromTemplate`: the header takes the template's interaction
- * defaults, its subject is cleared, the lines carrying the header's template get its correspondence type
- * without a question (quirk Q2, followed), and a template campaign overrides the header's. A blank template
- * (Q1) blanks the same fields and keeps the campaign.
+ * defaults, its subject is cleared and a template campaign overrides the header's. A blank template (Q1)
+ * blanks the same fields and keeps the campaign. BC also pushes the header's correspondence type to the
+ * lines carrying the template, whatever their contacts' types (quirk Q2); here the lines are left to the
+ * re-validation of `applyHeaderChanges`, or left alone when the user answered No.
  */
 async function refreshFromTemplate(trx: Tx, h: HeaderRow): Promise<void> {
   const t = h.interaction_template_code
@@ -199,12 +251,6 @@ async function refreshFromTemplate(trx: Tx, h: HeaderRow): Promise<void> {
   h.campaign_response = t?.campaign_response ?? 0
   h.correspondence_type_default = t?.correspondence_type_default ?? ''
   h.ignore_contact_corres_type = t?.ignore_contact_corres_type ?? 0
-  await trx
-    .updateTable('segment_lines')
-    .set({ correspondence_type: h.correspondence_type_default })
-    .where('segment_no', '=', h.no)
-    .where('interaction_template_code', '=', h.interaction_template_code)
-    .execute()
   if (t?.campaign_no) h.campaign_no = t.campaign_no
 }
 

@@ -16,9 +16,8 @@ import { deleteSegment, updateSegment } from './update-segment.js'
 export const segmentParams = z.object({ no: codeSchema(20) })
 
 /**
- * BC validates the fields of a request in the order they were given (a template given before a cost
- * fills the cost; given after it, overwrites it). zod returns its own key order, so the order of the raw
- * body is kept here.
+ * The fields of a request are applied in the order they were given, after the fields that fill defaults
+ * (`sourcesFirst`): zod returns its own key order, so the order of the raw body is kept here.
  */
 const givenOrder = new WeakMap<FastifyRequest, string[]>()
 const rememberOrder = async (req: FastifyRequest) => {
@@ -45,7 +44,8 @@ export function registerSegmentHeaderRoutes(app: FastifyInstance, statistics: Li
       preValidation: rememberOrder,
       schema: {
         tags,
-        summary: 'Create a segment (No. from the Segment Nos. series when omitted; Date is today)',
+        summary:
+          'Create a segment (No. from the Segment Nos. series and Date today when omitted; given values win over template defaults)',
         body: createSchema(SEGMENT_FIELDS),
       },
     },
@@ -69,7 +69,8 @@ export function registerSegmentHeaderRoutes(app: FastifyInstance, statistics: Li
       preValidation: rememberOrder,
       schema: {
         tags,
-        summary: 'Change a segment; fields are validated in the order given and propagate to the lines',
+        summary:
+          'Change a segment; given values win over defaults of other fields, and the lines that follow get what a new line would',
         params: segmentParams,
         querystring: z.strictObject({
           updateLines: z

@@ -10,8 +10,9 @@ import {
 } from './header-changes.js'
 
 /**
- * Changes a segment header: fields validated in the order given, each propagating to the lines as BC
- * does when `updateLines` (BC's "update the segment lines?" answer) is true. Locks the segment first so
+ * Changes a segment header: fields that fill defaults first, the others in the order given, the lines
+ * following as `applyHeaderChanges` describes when `updateLines` (BC's "update the segment lines?" answer)
+ * is true. Locks the segment first so
  * a change never interleaves with a criteria action on the same segment.
  */
 export async function updateSegment(
@@ -22,7 +23,7 @@ export async function updateSegment(
   opts: ChangeOptions,
 ): Promise<void> {
   const header = (await lockSegment(trx, dialect, no)) as HeaderRow
-  const h = await applyHeaderChanges(trx, header, changes, opts)
+  const h = await applyHeaderChanges(trx, dialect, header, changes, opts)
   await storeHeader(trx, h)
 }
 

@@ -193,6 +193,10 @@ async function applyFields(
   if (row.language_code && !template)
     throw mustHaveValue('Interaction Template Code', 'Segment Line', lineKeys(segmentNo, lineNo))
   changes = { ...changes, ...row }
+  // A language given by hand is the line's own: a header template change keeps it (migration 011); a blank
+  // one, or one the line's template chose, follows the header again.
+  if (row.language_code !== undefined) changes.language_by_hand = row.language_code ? 1 : 0
+  else if (changes.interaction_template_code !== undefined) changes.language_by_hand = 0
   if (Object.keys(changes).length === 0) return
   const update = () =>
     trx

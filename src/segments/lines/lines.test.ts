@@ -254,6 +254,31 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
     })
   })
 
+  it('Given a line, when its template and fields the template fills are given together, then the given values win in any order', async () => {
+    const r = await t.marketer.patch('/api/segments/LS1/lines/10000', {
+      costLcy: 2,
+      languageCode: 'ENU',
+      interactionTemplateCode: 'VISIT',
+      campaignTarget: true,
+    })
+    expect(r.body).toMatchObject({
+      interactionTemplateCode: 'VISIT',
+      interactionGroupCode: 'MEET',
+      costLcy: 2,
+      durationMin: 10,
+      languageCode: 'ENU',
+      campaignTarget: true,
+    })
+    const stored = await t.db.kysely
+      .selectFrom('segment_lines')
+      .select(['cost_lcy', 'language_code', 'language_by_hand'])
+      .where('segment_no', '=', 'LS1')
+      .where('line_no', '=', 10000)
+      .executeTakeFirstOrThrow()
+    // The language was given by hand: a header template change keeps it.
+    expect([Number(stored.cost_lcy), stored.language_code, stored.language_by_hand]).toEqual([2, 'ENU', 1])
+  })
+
   it('Given a line, when its contact changes, then BC records Reduce (old) and Add (new) and Go Back undoes both', async () => {
     const before = (await t.viewer.get('/api/segments/LS1/lines/5000')).body
     const r = await t.marketer.patch('/api/segments/LS1/lines/5000', { contactNo: 'P3' })

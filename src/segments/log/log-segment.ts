@@ -59,9 +59,11 @@ const bigint = (dialect: Dialect, v: number) => (dialect === 'postgres' ? sql`CA
 
 /**
  * The interaction columns BC's CopyFromSegment takes from the line (spec §5.8): every line column but the
- * line no. and the correspondence type (which the log may blank), plus the segment no.
+ * line no., the correspondence type (which the log may blank) and the line's own bookkeeping of a language
+ * set by hand, plus the segment no.
  */
-const COPIED = [...LINE_COLUMNS.filter((c) => c !== 'line_no' && c !== 'correspondence_type'), 'segment_no'] as const
+const NOT_COPIED: readonly string[] = ['line_no', 'correspondence_type', 'language_by_hand']
+const COPIED = [...LINE_COLUMNS.filter((c) => !NOT_COPIED.includes(c)), 'segment_no'] as const
 
 /**
  * BC "Log" (report 5185 → SegManagement.LogSegment, spec §6.10), in the caller's transaction; a failure

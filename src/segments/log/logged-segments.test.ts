@@ -83,7 +83,7 @@ describe.each(dialects)('Logged segments on %s', (dialect) => {
     expect((await t.viewer.get(`/api/logged-segments/${ls}`)).body.noOfInteractions).toBe(2)
   })
 
-  it('deletes only a canceled logged segment, with its interactions and campaign entries', async () => {
+  it('deletes only a canceled logged segment and keeps its interactions and campaign entries, unlinked', async () => {
     const ls = await logged('LS2')
     const before = await snapshot(db())
     const refused = await t.marketer.del(`/api/logged-segments/${ls}`)
@@ -94,19 +94,46 @@ describe.each(dialects)('Logged segments on %s', (dialect) => {
     expect(await snapshot(db())).toEqual(before)
 
     await t.marketer.post(`/api/logged-segments/${ls}/cancel`, {})
+    const entriesOf = () =>
+      db()
+        .selectFrom('interaction_log_entries')
+        .select(['entry_no', 'contact_no', 'campaign_no', 'campaign_entry_no', 'segment_no', 'canceled'])
+        .select('logged_segment_entry_no')
+        .where('segment_no', '=', 'LS2')
+        .orderBy('entry_no')
+        .execute()
+    const campaignEntriesOf = () =>
+      db()
+        .selectFrom('campaign_entries')
+        .select(['entry_no', 'campaign_no', 'segment_no', 'canceled', 'register_no'])
+        .where('segment_no', '=', 'LS2')
+        .orderBy('entry_no')
+        .execute()
+    const entries = await entriesOf()
+    const campaignEntries = await campaignEntriesOf()
+    expect(entries.map((e) => [e.contact_no, e.campaign_no, e.canceled, Number(e.logged_segment_entry_no)])).toEqual([
+      ['P1', 'CP1', 1, ls],
+      ['P2', 'CP1', 1, ls],
+      ['P4', 'CP2', 1, ls],
+    ])
+    expect(campaignEntries.map((c) => [c.campaign_no, c.canceled, Number(c.register_no)])).toEqual([
+      ['CP1', 1, ls],
+      ['CP2', 1, ls],
+    ])
+
     expect((await t.marketer.del(`/api/logged-segments/${ls}`)).status).toBe(204)
     expect((await t.viewer.get(`/api/logged-segments/${ls}`)).body.detail).toBe(
       `The Logged Segment does not exist. Identification fields and values: Entry No.='${ls}'`,
     )
+    // BC report 5191: the entries stay, every other value as it was; only the link to the logged segment goes.
+    expect(await entriesOf()).toEqual(entries.map((e) => ({ ...e, logged_segment_entry_no: 0 })))
+    expect(await campaignEntriesOf()).toEqual(campaignEntries.map((c) => ({ ...c, register_no: 0 })))
     expect(
       await db()
         .selectFrom('interaction_log_entries')
         .select('entry_no')
         .where('logged_segment_entry_no', '=', ls)
         .execute(),
-    ).toEqual([])
-    expect(
-      await db().selectFrom('campaign_entries').select('entry_no').where('register_no', '=', ls).execute(),
     ).toEqual([])
   })
 

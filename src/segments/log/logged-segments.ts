@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import { bool, code, date, type Field, int, text, toApi } from '../../api/fields.js'
 import { type ListPage, parseListQuery, runList } from '../../api/list-query.js'
-import { syncCampaignTargetGroups } from '../../campaigns/target-group.js'
 import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { mustBeEqual, notFound } from '../../errors.js'
@@ -115,30 +114,25 @@ export async function setLoggedSegmentCanceled(trx: Tx, entryNo: number, cancele
 }
 
 /**
- * Deletes a canceled logged segment with its interaction log entries, campaign entries and letters
- * (BC's "Delete Canceled Segments" keeps the entries and clears their links; Segmenta deletes them with it,
- * as the issue decided). A logged segment that is not canceled is refused as BC's TestField would:
+ * BC "Delete Canceled Segments" (report 5191, spec §6.12): deletes a canceled logged segment and its letters,
+ * and keeps its interaction log entries and campaign entries — a history of contact with a person is not
+ * thrown away by tidying a list — clearing only their link to it (Logged Segment Entry No. and Register No.
+ * become 0). Two set-based updates; the kept entries still count for their campaigns' target groups, so
+ * those do not change. A logged segment that is not canceled is refused as BC's TestField would:
  * `Canceled must be equal to 'Yes'  in Logged Segment: Entry No.=1. Current value is 'No'.`
  */
 export async function deleteLoggedSegment(trx: Tx, entryNo: number): Promise<void> {
   const row = await loadRow(trx, entryNo)
   if (!row.canceled) throw mustBeEqual('Canceled', 'Yes', TABLE, { 'Entry No.': entryNo }, 'No')
-  const campaigns = await trx
-    .selectFrom('interaction_log_entries')
-    .select('campaign_no')
-    .distinct()
+  await trx
+    .updateTable('interaction_log_entries')
+    .set({ logged_segment_entry_no: 0 })
     .where('logged_segment_entry_no', '=', entryNo)
-    .where('campaign_no', '<>', '')
     .execute()
-  await trx.deleteFrom('interaction_log_entries').where('logged_segment_entry_no', '=', entryNo).execute()
-  await trx.deleteFrom('campaign_entries').where('register_no', '=', entryNo).execute()
+  await trx.updateTable('campaign_entries').set({ register_no: 0 }).where('register_no', '=', entryNo).execute()
   await trx.deleteFrom('logged_segment_letter_chunks').where('logged_segment_entry_no', '=', entryNo).execute()
   await trx.deleteFrom('logged_segment_letters').where('logged_segment_entry_no', '=', entryNo).execute()
   await trx.deleteFrom('logged_segments').where('entry_no', '=', entryNo).execute()
-  await syncCampaignTargetGroups(
-    trx,
-    campaigns.map((c) => c.campaign_no),
-  )
 }
 
 /**

@@ -201,7 +201,7 @@ export function registerSegmentLogRoutes(app: FastifyInstance, statistics: LineS
     {
       schema: {
         tags: logTags,
-        summary: 'Delete a canceled logged segment with its interactions and campaign entries',
+        summary: 'Delete a canceled logged segment; its interactions and campaign entries are kept, unlinked',
         params: entryParams,
       },
     },
