@@ -6,6 +6,13 @@ import { insertLineRows } from '../test-support/segment-lines.js'
 import { currentSchema } from './connection.js'
 import { MIGRATION_NAMES, migrateTo, migrateToLatest, withSchemaIntrospection } from './migrate.js'
 
+/** The migration before `name`: a test of one migration starts from the schema it finds, whatever comes between. */
+function justBefore(name: string): string {
+  const i = MIGRATION_NAMES.indexOf(name)
+  if (i < 1) throw new Error(`no migration before ${name}`)
+  return MIGRATION_NAMES[i - 1]
+}
+
 describe.each(dialects)('migrations on %s', (dialect) => {
   let db: TestDb
   beforeAll(async () => {
@@ -72,8 +79,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
   it('asks for the deliveries an older version left unfinished, so the next start resumes them (014)', async () => {
     const old = await createTestDb(dialect, { migrate: false })
     try {
-      // The schema just before 014, whichever migrations come between 008 and it.
-      await migrateTo(old, MIGRATION_NAMES[MIGRATION_NAMES.indexOf('014-delivery-claims') - 1])
+      await migrateTo(old, justBefore('014-delivery-claims'))
       // 1: In Progress e-mail; 2: canceled; 3: logged without delivery; 4: all delivered or failed;
       // 5: only a canceled entry In Progress.
       await sql`INSERT INTO logged_segments (entry_no, send_attachments, canceled)
@@ -120,7 +126,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
   it('marks the languages of existing lines and history rows as not set by hand (011)', async () => {
     const old = await createTestDb(dialect, { migrate: false })
     try {
-      await migrateTo(old, '008-segment-line-totals')
+      await migrateTo(old, justBefore('011-segment-line-language-by-hand'))
       await sql`INSERT INTO segment_headers (no, no_of_lines) VALUES ('A', 1)`.execute(old.kysely)
       await sql`INSERT INTO segment_lines (segment_no, line_no, language_code) VALUES ('A', 10000, 'DEU')`.execute(
         old.kysely,
