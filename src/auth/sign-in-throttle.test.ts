@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../api/app.js'
 import { SESSION_COOKIE, THROTTLED, WRONG } from '../api/auth-plugin.js'
+import { cliUsername } from '../audit/cli-audit.js'
 import { runCli, urlOf } from '../reliability/server-fixtures.js'
 import { createTestApp, type TestApp } from '../test-support/app.js'
 import { dialects } from '../test-support/databases.js'
@@ -202,6 +203,25 @@ describe.each(dialects)('Sign-in throttling on %s', (dialect) => {
     expect([again.status, again.stdout]).toEqual([0, 'Sign-in throttle of vera cleared: the name.\n'])
     const third = await runCli(['--db', url, 'user', 'unlock', 'vera'])
     expect([third.status, third.stdout]).toEqual([0, 'vera was not throttled; nothing to clear.\n'])
+    // Each unlock is a CLI action in the audit log, with what it cleared.
+    const audited = await t.db.kysely
+      .selectFrom('audit_log')
+      .select(['username', 'action', 'method', 'path', 'status', 'target'])
+      .where('action', '=', 'users.unlock')
+      .orderBy('id')
+      .execute()
+    const row = {
+      username: cliUsername(),
+      action: 'users.unlock',
+      method: 'CLI',
+      path: 'segmenta user unlock vera',
+      target: 'vera',
+    }
+    expect(audited.map((a) => ({ ...a, status: Number(a.status) }))).toEqual([
+      { ...row, status: 200 },
+      { ...row, status: 200 },
+      { ...row, status: 200 },
+    ])
   }, 60_000)
 
   it('Given a throttled user, an admin clears the throttle through the API; a marketer may not, and an unknown user is 404', async () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { adminCommands } from './commands/admin.js'
 import { backupCommands } from './commands/backup.js'
@@ -9,10 +10,16 @@ import { importContactsCommand } from './commands/import-contacts.js'
 import { serveCommand } from './commands/serve.js'
 import { CliError } from './context.js'
 
+// package.json is two levels up from both src/cli/main.ts and the built dist/cli/main.js.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
 const program = new Command()
 program
   .name('segmenta')
   .description('Segmenta: contacts, segments, interactions and campaigns')
+  .version(version, '-V, --version', 'print the version')
   .option('--db <url>', 'database: sqlite:<path> or postgres://… (default: $SEGMENTA_DB or sqlite:./data/segmenta.db)')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })

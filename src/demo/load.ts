@@ -4,6 +4,7 @@ import type { Db } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import { inTransaction } from '../db/transaction.js'
 import { ruleViolation } from '../errors.js'
+import { dropUnusedDefaultTemplates } from '../setup/setup-defaults.js'
 import { addUser } from '../setup/users.js'
 import { buildContacts } from './contacts.js'
 import { todayUtc } from './dates.js'
@@ -73,7 +74,8 @@ export async function loadDemo(trx: Transaction<DB>, opts: DemoOptions = {}): Pr
   const valueEntries = buildValueEntries(rng, today, contacts)
   const history = buildInteractions(rng, today, contacts)
 
-  // Setup and code tables.
+  // Setup and code tables; a new company's default templates make way for the demo's.
+  await dropUnusedDefaultTemplates(trx)
   const lastNo: Record<string, string> = {
     CONT: contacts.lastContactNo,
     SEG: history.lastSegmentNo,

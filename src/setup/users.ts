@@ -45,6 +45,19 @@ export async function addUser(trx: Tx, u: NewUser): Promise<void> {
     .execute()
 }
 
+/** `segmenta user passwd`: the same password rules as a new user's; every open session of the user ends. */
+export async function setUserPassword(trx: Tx, username: string, password: string): Promise<void> {
+  const problem = passwordProblem(password)
+  if (problem) throw validationFailed([{ path: 'password', message: problem }])
+  const done = await trx
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('username', '=', username)
+    .executeTakeFirst()
+  if (Number(done.numUpdatedRows) === 0) throw notFound('User', { 'User Name': username })
+  await trx.deleteFrom('sessions').where('username', '=', username).execute()
+}
+
 async function checkSalesperson(trx: Tx, sp: unknown): Promise<void> {
   if (typeof sp !== 'string' || !sp) return
   const found = await trx

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliUsername } from '../../audit/cli-audit.js'
 import { createToken } from '../../auth/credentials.js'
 import { inTransaction } from '../../db/transaction.js'
 import { loadDemo } from '../../demo/load.js'
@@ -50,6 +51,10 @@ describe.each(dialects.filter((d) => d === 'sqlite' || pgTools))('segmenta backu
     const r = await runCli(['--db', url, 'restore', file])
     expect([r.status, r.stderr]).toEqual([0, ''])
     expect(r.stdout).toBe(`Restored ${file} into the ${dialect} database (389 contacts, 2 segments).\n`)
+    // The restore's own audit row comes after it, in the restored database; all else is as backed up.
+    const audit = await db.kysely.selectFrom('audit_log').select(['username', 'action', 'method', 'status']).execute()
+    expect(audit).toEqual([{ username: cliUsername(), action: 'database.restore', method: 'CLI', status: 200 }])
+    await db.kysely.deleteFrom('audit_log').execute()
     const after = await everything(db)
     expect(after).toEqual(before)
     expect(after).not.toHaveProperty('stray_table')

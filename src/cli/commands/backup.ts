@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Command } from 'commander'
 import { sql } from 'kysely'
+import { auditCliDone, auditedCli } from '../../audit/cli-audit.js'
 import { currentSchema, type Db, openDb, parseDbUrl } from '../../db/connection.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { CliError, dbUrl } from '../context.js'
@@ -25,7 +26,22 @@ export function backupCommands(program: Command): void {
     .command('backup <file>')
     .description('write a consistent copy of the database to <file> (safe while the server runs)')
     .action(async (file: string) => {
-      const info = await backupDatabase(dbUrl(program.opts().db), file)
+      // A backup is the whole database taken away: audited like an export, in the database it copies.
+      const url = dbUrl(program.opts().db)
+      const { dialect, target } = parseDbUrl(url)
+      // Nothing to audit in (nor to back up): backupDatabase says so, and no empty database is made here.
+      if (dialect === 'sqlite' && !existsSync(target)) await backupDatabase(url, file)
+      const db = openDb(url, { poolSize: 1 })
+      let info: BackupInfo
+      try {
+        const entry = { action: 'database.backup', command: `segmenta backup ${file}` }
+        info = await auditedCli(db.kysely, entry, async () => {
+          const i = await backupDatabase(url, file)
+          return { result: i, answer: { bytes: i.bytes, contacts: i.contacts, segments: i.segments } }
+        })
+      } finally {
+        await db.close()
+      }
       console.log(
         `Backed up the ${info.dialect} database to ${file} (${formatBytes(info.bytes)}; ${info.contacts} contacts, ${info.segments} segments).`,
       )
@@ -34,7 +50,16 @@ export function backupCommands(program: Command): void {
     .command('restore <file>')
     .description('replace the whole database with a backup made by `segmenta backup`')
     .action(async (file: string) => {
-      const info = await restoreDatabase(dbUrl(program.opts().db), file)
+      const url = dbUrl(program.opts().db)
+      const info = await restoreDatabase(url, file)
+      // Written after the restore, into the restored database: a row written before would go with the old one.
+      const db = openDb(url, { poolSize: 1 })
+      try {
+        const entry = { action: 'database.restore', command: `segmenta restore ${file}` }
+        await auditCliDone(db.kysely, entry, { contacts: info.contacts, segments: info.segments })
+      } finally {
+        await db.close()
+      }
       console.log(
         `Restored ${file} into the ${info.dialect} database (${info.contacts} contacts, ${info.segments} segments).`,
       )

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
+import { auditedCli } from '../../audit/cli-audit.js'
 import {
   activatedCampaigns,
   findTargetGroupMismatches,
@@ -71,28 +72,36 @@ export function checkCommand(program: Command): void {
           const fix = [lines.length > 0 ? 'recount' : '', groups.length > 0 ? 'rebuild' : ''].filter(Boolean)
           throw new CliError(`${problems.join('; ')}; run segmenta check --repair to ${fix.join(' and ')} them`)
         }
-        if (lines.length > 0) {
-          const recounted = await recountSegments(
-            db.kysely,
-            db.dialect,
-            lines.map((m) => m.segmentNo),
-          )
-          const left = await findLineTotalMismatches(db.kysely, db.dialect, recounted)
-          if (left.length > 0) throw new CliError(`${segmentsWord(left.length)} still differ after the recount`)
-          console.log(`Recounted ${segmentsWord(recounted.length)}: ${recounted.join(', ')}.`)
+        const entry = {
+          action: 'check.repair',
+          command: 'segmenta check --repair',
+          detail: { segments: lines.map((m) => m.segmentNo), campaigns: groups.map((m) => m.campaignNo) },
         }
-        if (groups.length > 0) {
-          const rebuilt = await rebuildTargetGroups(
-            db.kysely,
-            groups.map((m) => m.campaignNo),
-          )
-          const left = await findTargetGroupMismatches(db.kysely, rebuilt)
-          if (left.length > 0)
-            throw new CliError(
-              `the target groups of ${counted(left.length, 'campaign')} still differ after the rebuild`,
+        await auditedCli(db.kysely, entry, async () => {
+          if (lines.length > 0) {
+            const recounted = await recountSegments(
+              db.kysely,
+              db.dialect,
+              lines.map((m) => m.segmentNo),
             )
-          console.log(`Rebuilt the target groups of ${counted(rebuilt.length, 'campaign')}: ${rebuilt.join(', ')}.`)
-        }
+            const left = await findLineTotalMismatches(db.kysely, db.dialect, recounted)
+            if (left.length > 0) throw new CliError(`${segmentsWord(left.length)} still differ after the recount`)
+            console.log(`Recounted ${segmentsWord(recounted.length)}: ${recounted.join(', ')}.`)
+          }
+          if (groups.length > 0) {
+            const rebuilt = await rebuildTargetGroups(
+              db.kysely,
+              groups.map((m) => m.campaignNo),
+            )
+            const left = await findTargetGroupMismatches(db.kysely, rebuilt)
+            if (left.length > 0)
+              throw new CliError(
+                `the target groups of ${counted(left.length, 'campaign')} still differ after the rebuild`,
+              )
+            console.log(`Rebuilt the target groups of ${counted(rebuilt.length, 'campaign')}: ${rebuilt.join(', ')}.`)
+          }
+          return { result: undefined }
+        })
       } finally {
         await db.close()
       }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { auditedCli } from '../../audit/cli-audit.js'
 import { inTransaction } from '../../db/transaction.js'
 import { loadDemo } from '../../demo/load.js'
 import { AppError } from '../../errors.js'
@@ -11,7 +12,11 @@ export function demoCommand(program: Command): void {
     .action(async () => {
       const db = await openMigrated(program.opts().db)
       try {
-        const demo = await inTransaction(db.kysely, (trx) => loadDemo(trx))
+        const entry = { action: 'demo.load', command: 'segmenta demo' }
+        const demo = await auditedCli(db.kysely, entry, async () => {
+          const d = await inTransaction(db.kysely, (trx) => loadDemo(trx))
+          return { result: d, answer: { username: d.username, counts: d.counts } }
+        })
         const c = demo.counts
         console.log(
           `Loaded the demo company (Cronus Marketing): ${c.companies} companies, ${c.persons} persons, ${c.interactionLogEntries} interactions, ${c.valueEntries} value entries.`,

@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises'
 import { PassThrough, type Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { type Command, Option } from 'commander'
+import { auditedCli } from '../../audit/cli-audit.js'
 import { AppError } from '../../errors.js'
 import { getSegment } from '../../segments/engine/index.js'
 import { EXPORT_FORMATS, type ExportFormat, writeSegmentExport } from '../../segments/export/write-segment-export.js'
@@ -37,8 +38,18 @@ export function exportSegmentCommand(program: Command): void {
           if (e instanceof AppError) throw new CliError(e.detail)
           throw e
         }
-        if (opts.output) await exportToFile(opts.output, (out) => writeSegmentExport(db.kysely, segmentNo, format, out))
-        else await exportToStdout((out) => writeSegmentExport(db.kysely, segmentNo, format, out))
+        const entry = {
+          action: 'segments.export',
+          command: `segmenta export segment ${segmentNo}${opts.output ? ` -o ${opts.output}` : ''}`,
+          target: segmentNo,
+          detail: { query: { format } },
+        }
+        await auditedCli(db.kysely, entry, async () => {
+          if (opts.output)
+            await exportToFile(opts.output, (out) => writeSegmentExport(db.kysely, segmentNo, format, out))
+          else await exportToStdout((out) => writeSegmentExport(db.kysely, segmentNo, format, out))
+          return { result: undefined }
+        })
       } finally {
         await db.close()
       }

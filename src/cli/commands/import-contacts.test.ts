@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ExcelJS from 'exceljs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliUsername } from '../../audit/cli-audit.js'
 import { sheetText, workbook } from '../../contacts/import-export/xlsx-fixtures.js'
 import { openDb } from '../../db/connection.js'
 import { dialects } from '../../test-support/databases.js'
@@ -72,8 +73,8 @@ describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
   })
 
   it(
-    'imports a CSV file: counts on stdout, each rejected row on stderr, exit 0',
-    () => {
+    'imports a CSV file: counts on stdout, each rejected row on stderr, exit 1 as a row was rejected',
+    async () => {
       const file = join(dir, 'contacts.csv')
       writeFileSync(
         file,
@@ -81,10 +82,50 @@ describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
       )
       const r = segmenta('import', 'contacts', file)
       expect(r).toEqual({
-        status: 0,
+        status: 1,
         stdout: 'inserted 2, updated 0, rejected 1\n',
         stderr: 'row 3: email: is not a valid email address\n',
       })
+      const db = openDb(url)
+      try {
+        const row = await db.kysely
+          .selectFrom('audit_log')
+          .select(['username', 'action', 'method', 'path', 'status', 'detail'])
+          .where('action', '=', 'contacts.import')
+          .executeTakeFirstOrThrow()
+        expect(row).toEqual({
+          username: cliUsername(),
+          action: 'contacts.import',
+          method: 'CLI',
+          path: `segmenta import contacts ${file}`,
+          status: 200,
+          detail: JSON.stringify({
+            upload: { type: 'csv', bytes: statSync(file).size },
+            answer: { inserted: 2, updated: 0, rejected: 1 },
+          }),
+        })
+      } finally {
+        await db.close()
+      }
+    },
+    SLOW,
+  )
+
+  it(
+    'prints the reasons of the first 20 rejected rows and how many more there were, and exits 1',
+    async () => {
+      const before = await contacts()
+      const file = join(dir, 'many-bad.csv')
+      const rows = Array.from({ length: 23 }, (_, i) => `B${i + 1},Person,Bad ${i + 1},,,bad@`)
+      writeFileSync(file, `no,type,name,companyNo,city,email\n${rows.join('\n')}\n`)
+      const r = segmenta('import', 'contacts', file)
+      const reasons = Array.from({ length: 20 }, (_, i) => `row ${i + 2}: email: is not a valid email address\n`)
+      expect(r).toEqual({
+        status: 1,
+        stdout: 'inserted 0, updated 0, rejected 23\n',
+        stderr: `${reasons.join('')}… and 3 more rejected rows\n`,
+      })
+      expect(await contacts()).toEqual(before)
     },
     SLOW,
   )
@@ -157,12 +198,28 @@ describe.each(dialects)('segmenta import/export contacts on %s', (dialect) => {
 
   it(
     'exports contacts to a file, with filters',
-    () => {
+    async () => {
       const file = join(dir, 'persons.csv')
       const r = segmenta('export', 'contacts', '--filter', 'type=Person', '-o', file)
       expect(r).toEqual({ status: 0, stdout: '', stderr: '' })
       const lines = readFileSync(file, 'utf8').split('\n')
       expect(lines.map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['no,type,name', 'P2,Person,Bob Day', ''])
+      const db = openDb(url)
+      try {
+        const row = await db.kysely
+          .selectFrom('audit_log')
+          .select(['username', 'path', 'status', 'detail'])
+          .where('action', '=', 'contacts.export')
+          .executeTakeFirstOrThrow()
+        expect(row).toEqual({
+          username: cliUsername(),
+          path: `segmenta export contacts -o ${file}`,
+          status: 200,
+          detail: JSON.stringify({ query: { format: 'csv', 'filter[type]': 'Person' } }),
+        })
+      } finally {
+        await db.close()
+      }
     },
     SLOW,
   )

@@ -4,6 +4,7 @@ import { Transform } from 'node:stream'
 import { finished, pipeline } from 'node:stream/promises'
 import { type Command, Option } from 'commander'
 import { parseListQuery } from '../../api/list-query.js'
+import { auditedCli } from '../../audit/cli-audit.js'
 import { CONTACT_FIELDS } from '../../contacts/contact-fields.js'
 import { type ExportFormat, exportContacts } from '../../contacts/import-export/export-contacts.js'
 import { type ImportResult, runContactImport } from '../../contacts/import-export/import-contacts.js'
@@ -14,6 +15,9 @@ import { CliError, openMigrated } from '../context.js'
 function group(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description)
 }
+
+/** Rejected rows whose reasons are printed; the counts tell how many more there were. */
+const SHOWN_REJECTS = 20
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`
 
@@ -56,9 +60,10 @@ function progressBar(total: number): { counter: Transform; done(): void } {
 
 /**
  * `segmenta import contacts <file>` (CSV, or XLSX by its extension) and `segmenta export contacts`.
- * The import prints `inserted N, updated N, rejected N` on stdout and one line per reason of each rejected
- * row on stderr (`row 7: email: is not a valid email address`); it exits 0 when it ran, rejected rows or
- * not, and 1 with one line when the file is missing or its header is wrong.
+ * The import prints `inserted N, updated N, rejected N` on stdout and one line per reason of the first
+ * rejected rows on stderr (`row 7: email: is not a valid email address`); it exits 0 when every row was
+ * taken, 1 when any was rejected (so a script notices), and 1 with one line when the file is missing or its
+ * header is wrong.
  */
 export function importContactsCommand(program: Command): void {
   group(program, 'import', 'import data from files')
@@ -78,7 +83,15 @@ export function importContactsCommand(program: Command): void {
       try {
         const input = createReadStream(file)
         pipeline(input, bar.counter).catch(() => {}) // errors reach the reader through `counter`
-        result = await runContactImport(db.kysely, bar.counter, format, { dialect: db.dialect })
+        const entry = {
+          action: 'contacts.import',
+          command: `segmenta import contacts ${file}`,
+          detail: { upload: { type: format, bytes: size } },
+        }
+        result = await auditedCli(db.kysely, entry, async () => {
+          const r = await runContactImport(db.kysely, bar.counter, format, { dialect: db.dialect })
+          return { result: r, answer: { inserted: r.inserted, updated: r.updated, rejected: r.rejected.length } }
+        })
       } catch (e) {
         if (e instanceof AppError) throw new CliError(e.detail)
         throw e
@@ -89,8 +102,11 @@ export function importContactsCommand(program: Command): void {
       process.stdout.write(
         `inserted ${result.inserted}, updated ${result.updated}, rejected ${result.rejected.length}\n`,
       )
-      for (const r of result.rejected)
-        for (const e of r.errors) process.stderr.write(`row ${r.row}: ${e.path}: ${e.message}\n`)
+      const shown = result.rejected.slice(0, SHOWN_REJECTS)
+      for (const r of shown) for (const e of r.errors) process.stderr.write(`row ${r.row}: ${e.path}: ${e.message}\n`)
+      const more = result.rejected.length - shown.length
+      if (more > 0) process.stderr.write(`… and ${more} more rejected row${more === 1 ? '' : 's'}\n`)
+      if (result.rejected.length > 0) process.exitCode = 1
     })
 
   group(program, 'export', 'export data to files')
@@ -120,21 +136,29 @@ export function importContactsCommand(program: Command): void {
           if (e instanceof AppError) throw new CliError(e.detail)
           throw e
         }
-        const data = exportContacts(db.kysely, p, format)
-        if (opts.output) {
-          // Written to <file>.part and renamed when complete, so a failed export leaves no half file.
-          const part = `${opts.output}.part`
-          try {
-            await pipeline(data, createWriteStream(part))
-            await rename(part, opts.output)
-          } catch (e) {
-            await rm(part, { force: true })
-            throw e
-          }
-        } else {
-          data.pipe(process.stdout, { end: false })
-          await finished(data)
+        const entry = {
+          action: 'contacts.export',
+          command: `segmenta export contacts${opts.output ? ` -o ${opts.output}` : ''}`,
+          detail: { query: { format, ...query } },
         }
+        await auditedCli(db.kysely, entry, async () => {
+          const data = exportContacts(db.kysely, p, format)
+          if (opts.output) {
+            // Written to <file>.part and renamed when complete, so a failed export leaves no half file.
+            const part = `${opts.output}.part`
+            try {
+              await pipeline(data, createWriteStream(part))
+              await rename(part, opts.output)
+            } catch (e) {
+              await rm(part, { force: true })
+              throw e
+            }
+          } else {
+            data.pipe(process.stdout, { end: false })
+            await finished(data)
+          }
+          return { result: undefined }
+        })
       } finally {
         await db.close()
       }

@@ -1,0 +1,111 @@
+import { userInfo } from 'node:os'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { detailJson } from './audit-detail.js'
+
+/** Who a command-line action is by in the audit log: the operating-system user, as `cli:<name>`. */
+export function cliUsername(): string {
+  let name = ''
+  try {
+    name = userInfo().username
+  } catch {
+    // No passwd entry for the uid (some containers): the environment may still name the user.
+    name = process.env.USER ?? process.env.LOGNAME ?? ''
+  }
+  return `cli:${name || 'unknown'}`.slice(0, 50)
+}
+
+export interface CliAuditEntry {
+  /** Named like the API's actions: `users.create`, `contacts.import`, `segments.export`… */
+  action: string
+  /** The command as typed, without the database's address (it may hold a password). */
+  command: string
+  target?: string
+  detail?: Record<string, unknown>
+}
+
+/** The status of a refused or failed action, in the API's terms so the audit page reads them alike. */
+function statusOf(e: unknown): number {
+  return e instanceof AppError ? e.status : 500
+}
+
+/**
+ * Runs a command-line action under an audit row, as the API does for a request: the row is written (status 0)
+ * before the action, so it is never run unaudited, and completed afterwards with 200 and what `run` returns
+ * for the log, or the error's status and message. `run`'s own result is passed through.
+ */
+export async function auditedCli<T>(
+  db: Kysely<DB>,
+  entry: CliAuditEntry,
+  run: () => Promise<{ result: T; answer?: Record<string, unknown>; target?: string }>,
+): Promise<T> {
+  const row = await db
+    .insertInto('audit_log')
+    .values({
+      at: new Date().toISOString(),
+      username: cliUsername(),
+      action: entry.action,
+      method: 'CLI',
+      path: entry.command.slice(0, 2000),
+      status: 0,
+      target: (entry.target ?? '').slice(0, 200),
+      detail: detailJson({ ...entry.detail }),
+      ip: '',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const id = Number(row.id)
+  try {
+    const done = await run()
+    await db
+      .updateTable('audit_log')
+      .set({
+        status: 200,
+        target: (done.target ?? entry.target ?? '').slice(0, 200),
+        detail: detailJson({ ...entry.detail, answer: done.answer }),
+      })
+      .where('id', '=', id)
+      .execute()
+    return done.result
+  } catch (e) {
+    await db
+      .updateTable('audit_log')
+      .set({
+        status: statusOf(e),
+        detail: detailJson({
+          ...entry.detail,
+          error: e instanceof AppError ? e.code : undefined,
+          message: (e as Error).message,
+        }),
+      })
+      .where('id', '=', id)
+      .execute()
+    throw e
+  }
+}
+
+/**
+ * One complete row for an action whose database did not exist before it ran (`segmenta restore` replaces the
+ * database, so a row written ahead would be lost with the old one).
+ */
+export async function auditCliDone(
+  db: Kysely<DB>,
+  entry: CliAuditEntry,
+  answer: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: new Date().toISOString(),
+      username: cliUsername(),
+      action: entry.action,
+      method: 'CLI',
+      path: entry.command.slice(0, 2000),
+      status: 200,
+      target: (entry.target ?? '').slice(0, 200),
+      detail: detailJson({ ...entry.detail, answer }),
+      ip: '',
+    })
+    .execute()
+}
