@@ -17,6 +17,7 @@ import * as m005 from './migrations/005-audit.js'
 import * as m006 from './migrations/006-interaction-criteria-index.js'
 import * as m007 from './migrations/007-segment-line-count.js'
 import * as m008 from './migrations/008-segment-line-totals.js'
+import * as m012 from './migrations/012-exact-amounts.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
 
@@ -30,6 +31,8 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '006-interaction-criteria-index': m006,
   '007-segment-line-count': m007,
   '008-segment-line-totals': m008,
+  // 009–011 are other branches' (Kysely applies migrations in name order).
+  '012-exact-amounts': m012,
 }
 
 class BundledProvider implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { AMOUNT_DECIMALS, roundDecimal } from '../../db/money.js'
 import type { SegmentHeaderTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { ruleViolation } from '../../errors.js'
@@ -163,8 +164,10 @@ export async function applyHeaderChanges(
     }
     if (field === 'correspondenceTypeDefault' && (value === '' || !(await headerHasAttachment(trx, h)))) continue
     if (!opts.updateLines) continue
+    // Unit Cost (LCY) goes to the lines as Cost (LCY), an amount of 2 decimals (src/db/money.ts).
+    const lineValue = p.line === 'cost_lcy' ? roundDecimal(Number(value), AMOUNT_DECIMALS) : value
     await linesWithHeaderTemplate()
-      .set({ [p.line]: value } as never)
+      .set({ [p.line]: lineValue } as never)
       .execute()
     if (p.line === 'cost_lcy' || p.line === 'duration_min') linesCostChanged = true
   }

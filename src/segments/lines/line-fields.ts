@@ -1,4 +1,5 @@
 import {
+  amount,
   bool,
   CORRESPONDENCE_TYPES,
   code,
@@ -34,7 +35,7 @@ export const SEGMENT_LINE_FIELDS: Field[] = [
   code('languageCode', 'language_code', 10),
   date('date', 'date'),
   text('timeOfInteraction', 'time_of_interaction', 12),
-  num('costLcy', 'cost_lcy', { nonNegative: true }),
+  amount('costLcy', 'cost_lcy', { nonNegative: true }),
   num('durationMin', 'duration_min', { nonNegative: true }),
   option('informationFlow', 'information_flow', INFORMATION_FLOWS),
   option('initiatedBy', 'initiated_by', INITIATED_BY),
