@@ -102,4 +102,25 @@ describe.each(dialects)('exact amounts on %s', (dialect) => {
     ])
     await t.db.kysely.updateTable('segment_headers').set({ cost_lcy: 449.17 }).where('no', '=', 'MONEY').execute()
   }, 120_000)
+
+  it('Given amounts with more decimals than kept, when posted, then they are rounded half away from zero, and an amount range still compares numerically', async () => {
+    const entry = (amount: number, quantity = 1) => ({
+      sourceType: 'Customer',
+      sourceNo: 'C01',
+      postingDate: '2026-03-01',
+      amount,
+      quantity,
+    })
+    const r = await t.marketer.post('/api/value-entries', [entry(10.005, 1.234565), entry(1500.5), entry(999.994)])
+    expect(r.status).toBe(201)
+    expect(r.body.map((e: { amount: number; quantity: number }) => [e.amount, e.quantity])).toEqual([
+      [10.01, 1.23457],
+      [1500.5, 1],
+      [999.99, 1],
+    ])
+    const range = await t.viewer.get('/api/value-entries?filter[amount]=1000..1999')
+    expect(range.body.items.map((e: { amount: number }) => e.amount)).toEqual([1500.5])
+    const stored = await t.viewer.get('/api/value-entries?filter[amount]=10.01|999.99&sort=amount')
+    expect(stored.body.items.map((e: { amount: number }) => e.amount)).toEqual([10.01, 999.99])
+  })
 })
