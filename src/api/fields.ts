@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AMOUNT_DECIMALS, roundDecimal, UNIT_AMOUNT_DECIMALS } from '../db/money.js'
 import type { FieldSpec } from '../filters/index.js'
 
 export type FieldType = 'text' | 'code' | 'number' | 'integer' | 'date' | 'boolean' | 'option' | 'timestamp'
@@ -37,6 +38,11 @@ export interface Field {
   sqlRef?: string
   /** Not filterable/sortable (e.g. computed in JS). */
   noFilter?: boolean
+  /**
+   * Numbers: the decimals kept (src/db/money.ts): 2 for amounts (`amount()`), 5 for unit amounts, quantities and
+   * durations (`num()`). More decimals on input are rounded, half away from zero, as BC rounds.
+   */
+  decimals?: number
 }
 
 export const text = (name: string, column: string, max = 100, extra: Partial<Field> = {}): Field => ({
@@ -63,8 +69,12 @@ export const num = (name: string, column: string, extra: Partial<Field> = {}): F
   name,
   column,
   type: 'number',
+  decimals: UNIT_AMOUNT_DECIMALS,
   ...extra,
 })
+/** An amount in LCY (Cost (LCY), Amount): a number of 2 decimals. */
+export const amount = (name: string, column: string, extra: Partial<Field> = {}): Field =>
+  num(name, column, { decimals: AMOUNT_DECIMALS, ...extra })
 export const int = (name: string, column: string, extra: Partial<Field> = {}): Field => ({
   name,
   column,
@@ -173,7 +183,11 @@ export function fieldSchema(f: Field): z.ZodType {
     case 'number': {
       // BC's Decimal range, which is also what numeric(20, 5) holds on PostgreSQL (SQLite would take more).
       const n = z.number().finite().max(MAX_DECIMAL, `must be at most ${MAX_DECIMAL}`)
-      return f.nonNegative ? n.min(0) : n.min(-MAX_DECIMAL, `must be at least -${MAX_DECIMAL}`)
+      const places = f.decimals ?? UNIT_AMOUNT_DECIMALS
+      // Rounded here, so that both dialects store the same value (PostgreSQL's numeric would round, SQLite not).
+      return (f.nonNegative ? n.min(0) : n.min(-MAX_DECIMAL, `must be at least -${MAX_DECIMAL}`)).transform((v) =>
+        roundDecimal(v, places),
+      )
     }
     case 'integer':
       return integerSchema(f)

@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
-import { bool, code, date, type Field, int, num, text, toApi } from '../api/fields.js'
+import { amount, bool, code, date, type Field, int, num, text, toApi } from '../api/fields.js'
 import { type ListPage, parseListQuery, runList } from '../api/list-query.js'
 import type { Dialect } from '../db/connection.js'
+import { AMOUNT_DECIMALS, exactSum, UNIT_AMOUNT_DECIMALS } from '../db/money.js'
 import type { Tx } from '../db/transaction.js'
 import { notFound } from '../errors.js'
 
@@ -18,7 +19,7 @@ export const CAMPAIGN_ENTRY_FIELDS: Field[] = [
   // BC "Register No.": the logged segment that wrote the entry.
   int('registerNo', 'register_no', { readOnly: true }),
   int('noOfInteractions', 'no_of_interactions', { readOnly: true, noFilter: true }),
-  num('costLcy', 'cost_lcy', { readOnly: true, noFilter: true }),
+  amount('costLcy', 'cost_lcy', { readOnly: true, noFilter: true }),
   num('durationMin', 'duration_min', { readOnly: true, noFilter: true }),
 ]
 
@@ -63,8 +64,8 @@ export async function listCampaignEntries(
         'campaign_entry_no',
         'canceled',
         sql<number>`count(*)`.as('n'),
-        sql<number>`coalesce(sum(cost_lcy), 0)`.as('cost'),
-        sql<number>`coalesce(sum(duration_min), 0)`.as('duration'),
+        exactSum(sql.ref('cost_lcy'), AMOUNT_DECIMALS).as('cost'),
+        exactSum(sql.ref('duration_min'), UNIT_AMOUNT_DECIMALS).as('duration'),
       ])
       .where('campaign_no', '=', campaignNo)
       .where('campaign_entry_no', 'in', nos)
@@ -128,8 +129,8 @@ export async function campaignStatistics(db: Tx, campaignNo: string): Promise<Ca
       sql<number>`coalesce(sum(campaign_target), 0)`.as('targets'),
       sql<number>`coalesce(sum(campaign_response), 0)`.as('responses'),
       sql<number>`count(*)`.as('n'),
-      sql<number>`coalesce(sum(cost_lcy), 0)`.as('cost'),
-      sql<number>`coalesce(sum(duration_min), 0)`.as('duration'),
+      exactSum(sql.ref('cost_lcy'), AMOUNT_DECIMALS).as('cost'),
+      exactSum(sql.ref('duration_min'), UNIT_AMOUNT_DECIMALS).as('duration'),
     ])
     .where('campaign_no', '=', campaignNo)
     .where('campaign_no', '<>', '')

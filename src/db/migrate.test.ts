@@ -142,6 +142,39 @@ describe.each(dialects)('migrations on %s', (dialect) => {
       await old.drop()
     }
   })
+
+  it('rounds existing amounts to 2 decimals and the other decimals to 5, half away from zero, and sums the headers again exactly (012)', async () => {
+    const old = await createTestDb(dialect, { migrate: false })
+    try {
+      await migrateTo(old, justBefore('012-exact-amounts'))
+      await sql`INSERT INTO segment_headers (no, no_of_lines, cost_lcy, unit_cost_lcy) VALUES ('A', 3, 0.6, 1.234567)`.execute(
+        old.kysely,
+      )
+      await sql`INSERT INTO segment_lines (segment_no, line_no, cost_lcy, duration_min)
+          VALUES ('A', 10000, 0.1, 1.5), ('A', 20000, 0.2, 0.123456), ('A', 30000, 1.005, 0)`.execute(old.kysely)
+      await sql`INSERT INTO value_entries (amount, quantity) VALUES (449.654321, 2.000004)`.execute(old.kysely)
+      expect(await migrateTo(old, '012-exact-amounts')).toEqual(['012-exact-amounts'])
+      const lines = await old.kysely
+        .selectFrom('segment_lines')
+        .select(['cost_lcy', 'duration_min'])
+        .orderBy('line_no')
+        .execute()
+      expect(lines.map((r) => [Number(r.cost_lcy), Number(r.duration_min)])).toEqual([
+        [0.1, 1.5],
+        [0.2, 0.12346],
+        [1.01, 0],
+      ])
+      const h = await old.kysely
+        .selectFrom('segment_headers')
+        .select(['cost_lcy', 'duration_min', 'unit_cost_lcy'])
+        .executeTakeFirstOrThrow()
+      expect([Number(h.cost_lcy), Number(h.duration_min), Number(h.unit_cost_lcy)]).toEqual([1.31, 1.62346, 1.23457])
+      const v = await old.kysely.selectFrom('value_entries').select(['amount', 'quantity']).executeTakeFirstOrThrow()
+      expect([Number(v.amount), Number(v.quantity)]).toEqual([449.65, 2])
+    } finally {
+      await old.drop()
+    }
+  })
 })
 
 describe.runIf(dialects.includes('postgres'))('the migrator on a PostgreSQL database of several schemas', () => {

@@ -19,6 +19,7 @@ import * as m007 from './migrations/007-segment-line-count.js'
 import * as m008 from './migrations/008-segment-line-totals.js'
 import * as m009 from './migrations/009-sign-in-throttle.js'
 import * as m011 from './migrations/011-segment-line-language-by-hand.js'
+import * as m012 from './migrations/012-exact-amounts.js'
 import * as m014 from './migrations/014-delivery-claims.js'
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, { up: Up }> = {
   '008-segment-line-totals': m008,
   '009-sign-in-throttle': m009,
   '011-segment-line-language-by-hand': m011,
+  '012-exact-amounts': m012,
   '014-delivery-claims': m014,
 }
 

@@ -1,4 +1,5 @@
 import {
+  amount,
   bool,
   CORRESPONDENCE_TYPES,
   code,
@@ -32,7 +33,7 @@ export const INTERACTION_LOG_ENTRY_FIELDS: Field[] = [
   text('subject', 'subject', 100, { readOnly: true }),
   option('informationFlow', 'information_flow', INFORMATION_FLOWS, { readOnly: true }),
   option('initiatedBy', 'initiated_by', INITIATED_BY, { readOnly: true }),
-  num('costLcy', 'cost_lcy', { readOnly: true }),
+  amount('costLcy', 'cost_lcy', { readOnly: true }),
   num('durationMin', 'duration_min', { readOnly: true }),
   text('username', 'username', 50, { readOnly: true }),
   code('interactionGroupCode', 'interaction_group_code', 10, { readOnly: true }),

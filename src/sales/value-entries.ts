@@ -2,7 +2,19 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { code, createSchema, date, type Field, fieldSchema, int, num, option, toApi, toRow } from '../api/fields.js'
+import {
+  amount,
+  code,
+  createSchema,
+  date,
+  type Field,
+  fieldSchema,
+  int,
+  num,
+  option,
+  toApi,
+  toRow,
+} from '../api/fields.js'
 import { type ListPage, parseListQuery, runList } from '../api/list-query.js'
 import type { Dialect } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
@@ -48,7 +60,7 @@ export const VALUE_ENTRY_FIELDS: Field[] = [
   option('documentType', 'document_type', VALUE_ENTRY_DOCUMENT_TYPES),
   code('documentNo', 'document_no', 20),
   num('quantity', 'quantity'),
-  num('amount', 'amount'),
+  amount('amount', 'amount'),
   code('contactNo', 'contact_no', 20),
 ]
 

@@ -117,8 +117,8 @@ describe.each(dialects)('segmenta check on %s', (dialect) => {
 
   it(
     dialect === 'sqlite'
-      ? 'SQLite: a cost off by a floating-point residue (1 part in 10^12) is in step; off by 0.00001 it is not'
-      : 'PostgreSQL: a cost off by 0.00001 is out of step (numeric sums are exact)',
+      ? 'SQLite: totals compare in whole cents, so a floating-point residue (1 part in 10^12) is in step; a cent off is not'
+      : 'PostgreSQL: a cost a cent off is out of step',
     async () => {
       if (dialect === 'sqlite') {
         await db.kysely
@@ -128,9 +128,9 @@ describe.each(dialects)('segmenta check on %s', (dialect) => {
           .execute()
         expect(await findLineTotalMismatches(db.kysely, dialect)).toEqual([])
       }
-      await db.kysely.updateTable('segment_headers').set({ cost_lcy: 15.00001 }).where('no', '=', 'CHK1').execute()
+      await db.kysely.updateTable('segment_headers').set({ cost_lcy: 15.01 }).where('no', '=', 'CHK1').execute()
       expect((await findLineTotalMismatches(db.kysely, dialect)).map((m) => [m.segmentNo, m.stored.cost])).toEqual([
-        ['CHK1', 15.00001],
+        ['CHK1', 15.01],
       ])
       expect(await recountSegments(db.kysely, dialect, ['CHK1'])).toEqual(['CHK1'])
       expect(await findLineTotalMismatches(db.kysely, dialect)).toEqual([])

@@ -13,7 +13,10 @@ export function columnTypes(dialect: Dialect) {
     date: sql.raw(pg ? 'date' : 'text'),
     /** Instant, ISO 8601 UTC. */
     timestamp: sql.raw(pg ? 'timestamptz' : 'text'),
-    /** Money and quantities. */
+    /**
+     * Unit amounts, quantities, durations: up to 5 decimals (amounts of 2 decimals became `numeric(20, 2)` on
+     * PostgreSQL in migration 012; on SQLite every value is kept on its decimal grid, see src/db/money.ts).
+     */
     decimal: sql.raw(pg ? 'numeric(20, 5)' : 'real'),
     /** Line numbers and entry numbers grow past 2^31 (DESIGN.md, "Line numbers are 64-bit"). */
     bigint: sql.raw(pg ? 'bigint' : 'integer'),

@@ -1,7 +1,11 @@
 import { sql } from 'kysely'
+import { bool, type Field, int, option, text, timestamp, toApi } from '../../api/fields.js'
+import { type ListPage, parseListQuery, runList } from '../../api/list-query.js'
+import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
 import { describeFilter } from '../../filters/index.js'
 import { BLOCKS } from './criteria-blocks.js'
+import { getSegment } from './segment-state.js'
 import type { Actor, CriteriaAction, CriteriaActionName, CriteriaFilters } from './types.js'
 import { activeBlocks } from './validate-filters.js'
 
@@ -112,7 +116,7 @@ async function profileAnswerCaption(db: Tx, filters: CriteriaFilters): Promise<P
   return { question: question?.description ?? '', answer: answer.description }
 }
 
-/** The criteria actions of a segment with their readable text (GET /api/segments/{no}/criteria). */
+/** Every criteria action of a segment with its readable text (tests and tools; the API pages them: `pageCriteria`). */
 export async function listCriteria(db: Tx, segmentNo: string): Promise<CriteriaAction[]> {
   const rows = await db
     .selectFrom('segment_criteria_actions')
@@ -138,4 +142,51 @@ export async function listCriteria(db: Tx, segmentNo: string): Promise<CriteriaA
     })
   }
   return out
+}
+
+/**
+ * The fields of a criteria action (API.md §2 Segments, "Reads"). `filters` (JSON) and `text` (made from it) are
+ * shown, not filtered or sorted on; the others are columns.
+ */
+export const CRITERIA_FIELDS: Field[] = [
+  int('actionNo', 'action_no', { readOnly: true }),
+  option('action', 'action', ['Add Contacts', 'Remove Contacts (Reduce)', 'Remove Contacts (Refine)'], {
+    readOnly: true,
+  }),
+  bool('allowExistingContacts', 'allow_existing_contacts', { readOnly: true }),
+  bool('expandCompanies', 'expand_companies', { readOnly: true }),
+  bool('allowRelatedCompanies', 'allow_related_companies', { readOnly: true }),
+  bool('ignoreExclusion', 'ignore_exclusion', { readOnly: true }),
+  bool('entireCompanies', 'entire_companies', { readOnly: true }),
+  text('filters', 'filters', 10_000, { readOnly: true, noFilter: true }),
+  text('text', 'text', 10_000, { readOnly: true, noFilter: true }),
+  timestamp('at', 'at'),
+  text('username', 'username', 50, { readOnly: true }),
+]
+
+/**
+ * GET /api/segments/{no}/criteria: one page of the segment's criteria actions (`limit`, `offset`, `sort`,
+ * `filter[field]`, `total`), by action no. unless sorted otherwise, each with its readable text (made for the
+ * page's actions only). The segment is looked up first, so a missing one is 404.
+ */
+export async function pageCriteria(
+  db: Tx,
+  dialect: Dialect,
+  segmentNo: string,
+  query: Record<string, unknown>,
+): Promise<ListPage<CriteriaAction>> {
+  await getSegment(db, segmentNo)
+  const p = parseListQuery(query, CRITERIA_FIELDS, { dialect, alias: 'a', defaultSort: ['actionNo'] })
+  const page = await runList(
+    db.selectFrom('segment_criteria_actions as a').selectAll('a').where('a.segment_no', '=', segmentNo),
+    p,
+    (row) => row,
+  )
+  const items: CriteriaAction[] = []
+  for (const row of page.items) {
+    const filters = JSON.parse(String(row.filters)) as CriteriaFilters
+    const text = criteriaText(filters, await profileAnswerCaption(db, filters))
+    items.push({ ...toApi<CriteriaAction>(CRITERIA_FIELDS, { ...row, text }), filters })
+  }
+  return { ...page, items }
 }

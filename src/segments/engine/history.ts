@@ -1,7 +1,9 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import { code, type Field, int, option, text, timestamp, toApi } from '../../api/fields.js'
+import { type ListPage, parseListQuery, runList } from '../../api/list-query.js'
 import type { Dialect } from '../../db/connection.js'
 import type { Tx } from '../../db/transaction.js'
-import { affected, deleteLines, insertLinesFrom } from './segment-state.js'
+import { affected, deleteLines, getSegment, insertLinesFrom } from './segment-state.js'
 import type { Actor, HistoryEntry } from './types.js'
 
 /** The columns of a segment line below its segment no.; history keeps all of them for a deletion. */
@@ -110,7 +112,7 @@ export function deleteInsertedLines(trx: Tx, dialect: Dialect, segmentNo: string
   )
 }
 
-/** The segment's history, by action and line (GET /api/segments/{no}/history). */
+/** The segment's whole history, by action and line (tests and tools; the API pages it: `pageHistory`). */
 export async function listHistory(db: Tx, segmentNo: string): Promise<HistoryEntry[]> {
   const rows = await db
     .selectFrom('segment_history')
@@ -127,4 +129,37 @@ export async function listHistory(db: Tx, segmentNo: string): Promise<HistoryEnt
     at: String(r.at),
     username: r.username,
   }))
+}
+
+/** The fields of a history entry (API.md §2 Segments, "Reads"): each filterable and sortable. */
+export const HISTORY_FIELDS: Field[] = [
+  int('actionNo', 'action_no', { readOnly: true }),
+  int('lineNo', 'line_no', { readOnly: true, bigint: true }),
+  code('contactNo', 'contact_no', 20, { readOnly: true }),
+  option('actionTaken', 'action_taken', ['Insertion', 'Deletion'], { readOnly: true }),
+  timestamp('at', 'at'),
+  text('username', 'username', 50, { readOnly: true }),
+]
+
+/**
+ * GET /api/segments/{no}/history: one page of the segment's history (`limit`, `offset`, `sort`, `filter[field]`,
+ * `total`), by action and line unless sorted otherwise — a segment of 400,000 lines has as many entries per
+ * step, which a client must not have to take at once. The segment is looked up first, so a missing one is 404.
+ */
+export async function pageHistory(
+  db: Tx,
+  dialect: Dialect,
+  segmentNo: string,
+  query: Record<string, unknown>,
+): Promise<ListPage<HistoryEntry>> {
+  await getSegment(db, segmentNo)
+  const p = parseListQuery(query, HISTORY_FIELDS, { dialect, alias: 'h', defaultSort: ['actionNo', 'lineNo'] })
+  return runList(
+    db
+      .selectFrom('segment_history as h')
+      .select(['h.action_no', 'h.line_no', 'h.contact_no', 'h.action_taken', 'h.at', 'h.username'])
+      .where('h.segment_no', '=', segmentNo),
+    p,
+    (row) => toApi<HistoryEntry>(HISTORY_FIELDS, row),
+  )
 }

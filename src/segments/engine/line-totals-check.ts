@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
+import { AMOUNT_DECIMALS, amountsDiffer, exactSum, UNIT_AMOUNT_DECIMALS } from '../../db/money.js'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { recountLineTotals } from './segment-state.js'
@@ -20,25 +21,18 @@ export interface LineTotalMismatch {
 }
 
 /**
- * Stored and summed totals differ: exactly on PostgreSQL (numeric sums are exact); on SQLite, whose sums are
- * floating point and depend on the order the lines were added in, by more than 1 part in 10^9.
- */
-function differs(dialect: Dialect, a: string, b: string) {
-  const [x, y] = [sql.raw(a), sql.raw(b)]
-  return dialect === 'postgres' ? sql`${x} <> ${y}` : sql`abs(${x} - ${y}) > 1e-9 * max(1, abs(${x}), abs(${y}))`
-}
-
-/**
  * The segments whose stored line totals do not match their lines, in segment no. order; of every segment, or
  * of those named. One statement: the lines are summed per segment in one pass (a grouped scan of the lines'
  * primary key), whatever the number of segments.
  *
  * The steps keep the totals in the same transaction as the lines (`segment-state.ts`), so a mismatch means
- * the lines were changed behind the product's back: by hand in SQL, or by a partial restore.
+ * the lines were changed behind the product's back: by hand in SQL, or by a partial restore. Sums and
+ * comparisons are exact on both dialects (in whole cents, src/db/money.ts): a cent of difference is a mismatch.
  */
 export async function findLineTotalMismatches(
   db: Kysely<DB>,
-  dialect: Dialect,
+  // The statement is the same on both dialects since sums became exact (src/db/money.ts); callers still say which.
+  _dialect: Dialect,
   segments?: string[],
 ): Promise<LineTotalMismatch[]> {
   if (segments?.length === 0) return []
@@ -53,10 +47,11 @@ export async function findLineTotalMismatches(
   }>`SELECT h.no, h.no_of_lines, h.cost_lcy, h.duration_min,
              coalesce(t.n, 0) AS n, coalesce(t.cost, 0) AS cost, coalesce(t.duration, 0) AS duration
       FROM segment_headers h
-      LEFT JOIN (SELECT segment_no, count(*) AS n, sum(cost_lcy) AS cost, sum(duration_min) AS duration
+      LEFT JOIN (SELECT segment_no, count(*) AS n, ${exactSum(sql.ref('cost_lcy'), AMOUNT_DECIMALS)} AS cost,
+                        ${exactSum(sql.ref('duration_min'), UNIT_AMOUNT_DECIMALS)} AS duration
                  FROM segment_lines ${segments ? sql`WHERE segment_no IN (${sql.join(segments)})` : sql``} GROUP BY segment_no) t ON t.segment_no = h.no
-      WHERE (h.no_of_lines <> coalesce(t.n, 0) OR ${differs(dialect, 'h.cost_lcy', 'coalesce(t.cost, 0)')}
-             OR ${differs(dialect, 'h.duration_min', 'coalesce(t.duration, 0)')})
+      WHERE (h.no_of_lines <> coalesce(t.n, 0) OR ${amountsDiffer(sql.ref('h.cost_lcy'), sql`coalesce(t.cost, 0)`, AMOUNT_DECIMALS)}
+             OR ${amountsDiffer(sql.ref('h.duration_min'), sql`coalesce(t.duration, 0)`, UNIT_AMOUNT_DECIMALS)})
         ${segments ? sql`AND h.no IN (${sql.join(segments)})` : sql``}
       ORDER BY h.no`.execute(db)
   return rows.map((r) => ({

@@ -37,7 +37,7 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
       ignoreExclusion: false,
       entireCompanies: false,
     }
-    expect(criteria.body.map(({ at, ...c }: { at: string }) => c)).toEqual([
+    expect(criteria.body.items.map(({ at, ...c }: { at: string }) => c)).toEqual([
       {
         actionNo: 1,
         action: 'Add Contacts',
@@ -57,10 +57,10 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
         username: 'marketer',
       },
     ])
-    expect(criteria.body[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
+    expect(criteria.body.items[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
 
     const history = await t.viewer.get('/api/segments/SM1/history')
-    expect(history.body.map(({ at, ...h }: { at: string }) => h)).toEqual([
+    expect(history.body.items.map(({ at, ...h }: { at: string }) => h)).toEqual([
       { actionNo: 1, lineNo: 10000, contactNo: 'K1', actionTaken: 'Insertion', username: 'marketer' },
       { actionNo: 1, lineNo: 20000, contactNo: 'P1', actionTaken: 'Insertion', username: 'marketer' },
       { actionNo: 1, lineNo: 30000, contactNo: 'P2', actionTaken: 'Insertion', username: 'marketer' },
@@ -70,7 +70,40 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
     // "Go Back once restores the deleted lines and removes rows 4–5."
     const back = await t.marketer.post('/api/segments/SM1/go-back', {})
     expect(back.body).toEqual({ actionNo: 2, linesInserted: 1, linesRemoved: 0, noOfCriteriaActions: 1 })
-    expect((await t.viewer.get('/api/segments/SM1/criteria')).body).toHaveLength(1)
+    expect((await t.viewer.get('/api/segments/SM1/criteria')).body.items).toHaveLength(1)
+  })
+
+  it('Given a history of four entries and one action left, when read with limit, offset, sort and filters, then each list answers one page with its total', async () => {
+    // SM1 after the Go Back above: action 1's three insertions (the Reduce and its deletion are gone).
+    const page = await t.viewer.get('/api/segments/SM1/history?limit=2&offset=1')
+    expect([page.status, page.body.total, page.body.limit, page.body.offset]).toEqual([200, 3, 2, 1])
+    expect(page.body.items.map((h: { lineNo: number }) => h.lineNo)).toEqual([20000, 30000])
+    const sorted = await t.viewer.get('/api/segments/SM1/history?sort=-contactNo&filter[actionTaken]=Insertion')
+    expect(sorted.body.items.map((h: { contactNo: string }) => h.contactNo)).toEqual(['P2', 'P1', 'K1'])
+    const filtered = await t.viewer.get('/api/segments/SM1/history?filter[contactNo]=p*&filter[lineNo]=..20000')
+    expect([filtered.body.total, filtered.body.items.map((h: { contactNo: string }) => h.contactNo)]).toEqual([
+      1,
+      ['P1'],
+    ])
+    const criteria = await t.viewer.get('/api/segments/SM1/criteria?filter[action]=Add Contacts&limit=1')
+    expect([criteria.body.total, criteria.body.items.map((c: { actionNo: number }) => c.actionNo)]).toEqual([1, [1]])
+    const none = await t.viewer.get('/api/segments/SM1/criteria?filter[username]=nobody')
+    expect(none.body).toEqual({ items: [], total: 0, limit: 50, offset: 0 })
+  })
+
+  it('refuses a bad page, an unknown field and a filter on the criteria text with 400, naming each', async () => {
+    const h = await t.viewer.get('/api/segments/SM1/history?limit=1001&sort=nope&filter[actionTaken]=a..b..c')
+    expect([h.status, h.body.code, h.body.errors]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      [
+        { path: 'limit', message: 'must be an integer from 1 to 1000' },
+        { path: 'sort', message: "unknown field 'nope'" },
+        { path: 'filter[actionTaken]', message: "Unexpected '..' at position 5 of 'a..b..c'" },
+      ],
+    ])
+    const c = await t.viewer.get('/api/segments/SM1/criteria?filter[text]=x')
+    expect([c.status, c.body.errors]).toEqual([400, [{ path: 'filter[text]', message: "unknown field 'text'" }]])
   })
 
   it('shows a profile answer filter naming one answer as "Question: Answer"', async () => {
@@ -80,7 +113,7 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
     })
     expect(r.body).toEqual({ actionNo: 1, linesRemoved: 0, noOfLines: 0 })
     const c = await t.viewer.get('/api/segments/SM2/criteria')
-    expect(c.body[0]).toMatchObject({
+    expect(c.body.items[0]).toMatchObject({
       action: 'Remove Contacts (Refine)',
       entireCompanies: true,
       text: 'Contact Profile Answer: Profile Questionnaire Code: SIZE, Employees: Over 100',
@@ -96,7 +129,7 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
     expect(p.body).toEqual({ linesInserted: 5, noOfLinesAfter: 5 })
     const r = await t.viewer.post('/api/segments/SM3/preview', { action: 'reduce', filters: {} })
     expect(r.body).toEqual({ linesRemoved: 0, noOfLinesAfter: 0 })
-    expect((await t.viewer.get('/api/segments/SM3/criteria')).body).toEqual([])
+    expect((await t.viewer.get('/api/segments/SM3/criteria')).body.items).toEqual([])
     expect((await t.viewer.post('/api/segments/SM3/add-contacts', {})).status).toBe(403)
   })
 
@@ -134,8 +167,8 @@ describe.each(dialects)('Segment engine API on %s', (dialect) => {
       expect(r.status).toBe(400)
       expect(r.body.code).toBe('VALIDATION_FAILED')
       expect(r.body.errors).toEqual([{ path, message }])
-      expect((await t.viewer.get('/api/segments/SM4/criteria')).body).toEqual([])
-      expect((await t.viewer.get('/api/segments/SM4/history')).body).toEqual([])
+      expect((await t.viewer.get('/api/segments/SM4/criteria')).body.items).toEqual([])
+      expect((await t.viewer.get('/api/segments/SM4/history')).body.items).toEqual([])
       expect((await t.viewer.get('/api/segments/SM4/lines')).body.total).toBe(0)
     },
   )

@@ -6,13 +6,12 @@ import { codeSchema } from '../../api/fields.js'
 import { inSegmentAction } from '../segment-action.js'
 import { addContacts } from './add-contacts.js'
 import { BLOCKS } from './criteria-blocks.js'
-import { listCriteria } from './criteria-log.js'
+import { pageCriteria } from './criteria-log.js'
 import { goBack } from './go-back.js'
-import { listHistory } from './history.js'
+import { pageHistory } from './history.js'
 import type { LineStatistics } from './line-statistics.js'
 import { previewStep } from './preview.js'
 import { removeContacts } from './remove-contacts.js'
-import { getSegment } from './segment-state.js'
 import { BLOCK_NAMES, type CriteriaFilters } from './types.js'
 
 /**
@@ -140,19 +139,26 @@ export function registerSegmentEngineRoutes(app: FastifyInstance, statistics: Li
 
   r.get(
     '/api/segments/:no/criteria',
-    { schema: { tags, summary: 'The criteria actions of the segment, with readable text', params } },
-    async (req) => {
-      await getSegment(db, req.params.no)
-      return listCriteria(db, req.params.no)
+    {
+      schema: {
+        tags,
+        summary: 'The criteria actions of the segment, with readable text (filter[field], sort, limit, offset)',
+        params,
+      },
     },
+    async (req) => pageCriteria(db, dialect, req.params.no, req.query as Record<string, unknown>),
   )
 
   r.get(
     '/api/segments/:no/history',
-    { schema: { tags, summary: 'Segment history: the lines each criteria action inserted or deleted', params } },
-    async (req) => {
-      await getSegment(db, req.params.no)
-      return listHistory(db, req.params.no)
+    {
+      schema: {
+        tags,
+        summary:
+          'Segment history: the lines each criteria action inserted or deleted (filter[field], sort, limit, offset)',
+        params,
+      },
     },
+    async (req) => pageHistory(db, dialect, req.params.no, req.query as Record<string, unknown>),
   )
 }

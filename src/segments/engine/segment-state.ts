@@ -1,5 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
+import { AMOUNT_DECIMALS, exactAdd, exactSum, UNIT_AMOUNT_DECIMALS } from '../../db/money.js'
 import { reusableStatement } from '../../db/reusable-statements.js'
 import type { Tx } from '../../db/transaction.js'
 import { notFound } from '../../errors.js'
@@ -45,19 +46,23 @@ export async function countLines(db: Tx, segmentNo: string): Promise<number> {
  * The header's line totals — No. of Lines, Cost (LCY), Duration (Min.): BC FlowFields over the lines — are
  * stored on the header (migrations 007, 008) and kept by every statement that inserts, deletes or changes
  * lines, in the same transaction, under the segment's lock (`lockSegment`). Each change is `total ± what the
- * statement changed`, evaluated on the locked row, so concurrent steps cannot lose one. When the last line
- * goes, the sums are set to 0 rather than left at a rounding residue of SQLite's floating-point sums.
+ * statement changed`, evaluated on the locked row, so concurrent steps cannot lose one. Sums and moves are exact
+ * on both dialects (`exactSum`, `exactAdd`: in whole cents), so the totals equal the lines' to the cent.
  */
-const totalsSet = (sign: '+' | '-', n: unknown, cost: unknown, duration: unknown) =>
-  sign === '+'
-    ? sql`no_of_lines = no_of_lines + ${n}, cost_lcy = cost_lcy + ${cost}, duration_min = duration_min + ${duration}`
+const totalsSet = (sign: '+' | '-', n: unknown, cost: unknown, duration: unknown) => {
+  const cost_ = exactAdd(sql.ref('cost_lcy'), sign, sql`${cost}`, AMOUNT_DECIMALS)
+  const duration_ = exactAdd(sql.ref('duration_min'), sign, sql`${duration}`, UNIT_AMOUNT_DECIMALS)
+  return sign === '+'
+    ? sql`no_of_lines = no_of_lines + ${n}, cost_lcy = ${cost_}, duration_min = ${duration_}`
     : sql`no_of_lines = no_of_lines - ${n},
-        cost_lcy = CASE WHEN no_of_lines = ${n} THEN 0 ELSE cost_lcy - ${cost} END,
-        duration_min = CASE WHEN no_of_lines = ${n} THEN 0 ELSE duration_min - ${duration} END`
+        cost_lcy = CASE WHEN no_of_lines = ${n} THEN 0 ELSE ${cost_} END,
+        duration_min = CASE WHEN no_of_lines = ${n} THEN 0 ELSE ${duration_} END`
+}
 
-/** `SELECT count(*) AS n, sum(cost_lcy) AS cost, sum(duration_min) AS duration FROM <from>` (0 for none). */
+/** `SELECT count(*) AS n, sum(cost_lcy) AS cost, sum(duration_min) AS duration FROM <from>` (0 for none), exact. */
 const totalsOf = (from: RawBuilder<unknown>) =>
-  sql`SELECT count(*) AS n, coalesce(sum(cost_lcy), 0) AS cost, coalesce(sum(duration_min), 0) AS duration FROM ${from}`
+  sql`SELECT count(*) AS n, ${exactSum(sql.ref('cost_lcy'), AMOUNT_DECIMALS)} AS cost,
+      ${exactSum(sql.ref('duration_min'), UNIT_AMOUNT_DECIMALS)} AS duration FROM ${from}`
 
 /** Adds (`+`) or takes off (`-`) the totals of the rows `totals` selects (`totalsOf`). */
 function moveTotals(segmentNo: string, sign: '+' | '-', totals: RawBuilder<unknown>) {
@@ -141,7 +146,7 @@ export function insertLinesFrom(
 
 /**
  * Runs `update` (a change of one line's values) and moves the totals by the line's cost and duration before
- * and after it, as the database stored them (PostgreSQL rounds to 5 decimals).
+ * and after it, as the database stored them.
  */
 export async function updateLineValues(
   trx: Tx,

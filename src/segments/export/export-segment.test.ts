@@ -11,11 +11,11 @@ import { insertHeader, insertLines, seedSegmentData } from '../header/test-fixtu
 import { segmentContactPages } from './segment-contact-rows.js'
 
 const CSV = [
-  'Line No.,Contact No.,Name,Company No.,Company Name,Type,Job Title,Address,Address 2,Post Code,City,Country/Region Code,Phone No.,Mobile Phone No.,Email,Language Code,Salesperson Code,Correspondence Type',
-  `10000,K1,Alpha Ltd,K1,Alpha Ltd,Company,,"1 Main St, ""Rear""",,EC1A 1BB,London,GB,'+44 20 1234,,info@alpha.example,ENU,JR,Email`,
-  `20000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy`,
-  '30000,GONE,,,,,,,,,,,,,,,,',
-  `40000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy`,
+  'Line No.,Contact No.,Name,Company No.,Company Name,Type,Job Title,Address,Address 2,Post Code,City,Country/Region Code,Phone No.,Mobile Phone No.,Email,Language Code,Salesperson Code,Correspondence Type,Cost (LCY),Duration (Min.)',
+  `10000,K1,Alpha Ltd,K1,Alpha Ltd,Company,,"1 Main St, ""Rear""",,EC1A 1BB,London,GB,'+44 20 1234,,info@alpha.example,ENU,JR,Email,0,0`,
+  `20000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy,0,0`,
+  '30000,GONE,,,,,,,,,,,,,,,,,0,0',
+  `40000,P1,Ann Archer,K1,Alpha Ltd,Person,Buyer,,,,,,,'+44 7700 1,ann@alpha.example,,,Hard Copy,0,0`,
   '',
 ].join('\n')
 
@@ -27,7 +27,7 @@ async function readXlsx(data: Buffer): Promise<unknown[][]> {
   const rows: unknown[][] = []
   sheet.eachRow({ includeEmpty: false }, (row) => {
     const values: unknown[] = []
-    for (let i = 1; i <= 18; i++) values.push(row.getCell(i).value ?? '')
+    for (let i = 1; i <= 20; i++) values.push(row.getCell(i).value ?? '')
     rows.push(values)
   })
   return [[sheet.name], ...rows]
@@ -101,9 +101,13 @@ describe.each(dialects)('exporting a segment on %s', (dialect) => {
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(res.headers['content-disposition']).toBe('attachment; filename="segment-SM1.xlsx"')
     const rows = await readXlsx(res.rawPayload)
-    // XLSX cells are typed text: the ' the CSV puts before a leading + (formula-cells.ts) is not there.
+    // XLSX cells are typed text: the ' the CSV puts before a leading + (formula-cells.ts) is not there;
+    // the cost and duration columns are numbers.
     const expected = (parse(CSV) as string[][]).map((r) => r.map((c) => c.replace(/^'\+/, '+')))
-    expect(rows).toEqual([['Segment SM1'], ...expected.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]))])
+    expect(rows).toEqual([
+      ['Segment SM1'],
+      ...expected.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1, -2), ...r.slice(-2).map(Number)])),
+    ])
   })
 
   it('exports only the caption row of an empty segment', async () => {
@@ -168,6 +172,8 @@ describe.each(dialects)('exporting a segment on %s', (dialect) => {
           'ENU',
           'JR',
           'Email',
+          0,
+          0,
         ])
       } finally {
         rmSync(dir, { recursive: true, force: true })

@@ -21,6 +21,9 @@ export const EXPORT_COLUMNS = [
   { caption: 'Language Code', key: 'language_code', width: 10 },
   { caption: 'Salesperson Code', key: 'salesperson_code', width: 10 },
   { caption: 'Correspondence Type', key: 'correspondence_type', width: 12 },
+  // The line's own values, as numbers: exact amounts (src/db/money.ts), so a sum of the column is the header's.
+  { caption: 'Cost (LCY)', key: 'cost_lcy', width: 12 },
+  { caption: 'Duration (Min.)', key: 'duration_min', width: 12 },
 ] as const
 
 export type ExportRow = (string | number)[]
@@ -28,7 +31,10 @@ export type ExportRow = (string | number)[]
 /** Rows per query: memory holds one page, never the segment. */
 export const PAGE_SIZE = 1000
 
-const CONTACT_COLUMNS = EXPORT_COLUMNS.slice(2).map((c) => c.key)
+/** Columns of the line (the rest are the contact's). */
+const LINE_COLUMNS: ReadonlySet<string> = new Set(['line_no', 'contact_no', 'cost_lcy', 'duration_min'])
+const NUMBER_COLUMNS: ReadonlySet<string> = new Set(['line_no', 'cost_lcy', 'duration_min'])
+const CONTACT_COLUMNS = EXPORT_COLUMNS.map((c) => c.key).filter((k) => !LINE_COLUMNS.has(k))
 
 /**
  * The segment's lines with their contacts' fields, in line order, one page at a time. Pages are walked
@@ -45,7 +51,7 @@ export async function* segmentContactPages(
     const rows = await db
       .selectFrom('segment_lines as l')
       .leftJoin('contacts as c', 'c.no', 'l.contact_no')
-      .select(['l.line_no', 'l.contact_no'])
+      .select(['l.line_no', 'l.contact_no', 'l.cost_lcy', 'l.duration_min'])
       .select(CONTACT_COLUMNS.map((k) => sql<string>`coalesce(${sql.ref(`c.${k}`)}, '')`.as(k)))
       .where('l.segment_no', '=', segmentNo)
       .where('l.line_no', '>', last)
@@ -55,7 +61,7 @@ export async function* segmentContactPages(
     if (!rows.length) return
     yield rows.map((r) => {
       const row = r as Record<string, unknown>
-      return EXPORT_COLUMNS.map((c) => (c.key === 'line_no' ? Number(row.line_no) : String(row[c.key] ?? '')))
+      return EXPORT_COLUMNS.map((c) => (NUMBER_COLUMNS.has(c.key) ? Number(row[c.key]) : String(row[c.key] ?? '')))
     })
     last = Number(rows[rows.length - 1].line_no)
     if (rows.length < pageSize) return

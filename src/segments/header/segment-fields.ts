@@ -1,4 +1,5 @@
 import {
+  amount,
   bool,
   CORRESPONDENCE_TYPES,
   code,
@@ -20,7 +21,7 @@ import {
 export const COMPUTED_FIELDS: Field[] = [
   int('noOfLines', 'no_of_lines', { readOnly: true }),
   int('noOfCriteriaActions', 'no_of_criteria_actions', { readOnly: true }),
-  num('costLcy', 'cost_lcy', { readOnly: true }),
+  amount('costLcy', 'cost_lcy', { readOnly: true }),
   num('durationMin', 'duration_min', { readOnly: true }),
 ]
 

@@ -1,4 +1,5 @@
 import {
+  amount,
   bool,
   CORRESPONDENCE_TYPES,
   code,
@@ -15,16 +16,17 @@ import {
 
 /**
  * The fields of a segment line (API.md §2 Segments → Lines). `contactName`, `contactCompanyName` and
- * `contactEmail` come from the contact (joined for the returned page only, so not filterable);
+ * `contactEmail` come from the contact (joined for the returned page, or below the page when a list filters or
+ * sorts on them: `listLines`);
  * `contactCompanyNo` and `interactionGroupCode` are set by the product.
  */
 export const SEGMENT_LINE_FIELDS: Field[] = [
   int('lineNo', 'line_no', { nonNegative: true, bigint: true }),
   code('contactNo', 'contact_no', 20),
   code('contactCompanyNo', 'contact_company_no', 20, { readOnly: true }),
-  text('contactName', 'contact_name', 100, { readOnly: true, noFilter: true }),
-  text('contactCompanyName', 'contact_company_name', 100, { readOnly: true, noFilter: true }),
-  text('contactEmail', 'contact_email', 80, { readOnly: true, noFilter: true }),
+  text('contactName', 'contact_name', 100, { readOnly: true }),
+  text('contactCompanyName', 'contact_company_name', 100, { readOnly: true }),
+  text('contactEmail', 'contact_email', 80, { readOnly: true }),
   code('salespersonCode', 'salesperson_code', 20),
   option('correspondenceType', 'correspondence_type', CORRESPONDENCE_TYPES),
   code('interactionTemplateCode', 'interaction_template_code', 10),
@@ -34,7 +36,7 @@ export const SEGMENT_LINE_FIELDS: Field[] = [
   code('languageCode', 'language_code', 10),
   date('date', 'date'),
   text('timeOfInteraction', 'time_of_interaction', 12),
-  num('costLcy', 'cost_lcy', { nonNegative: true }),
+  amount('costLcy', 'cost_lcy', { nonNegative: true }),
   num('durationMin', 'duration_min', { nonNegative: true }),
   option('informationFlow', 'information_flow', INFORMATION_FLOWS),
   option('initiatedBy', 'initiated_by', INITIATED_BY),

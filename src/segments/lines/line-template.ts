@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { AMOUNT_DECIMALS, roundDecimal } from '../../db/money.js'
 import type { ContactTable, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { ruleViolation } from '../../errors.js'
@@ -87,7 +88,8 @@ export async function lineTemplateValues(
     subject,
     interaction_group_code: t.interaction_group_code,
     description: line.description === '' || line.interaction_template_code !== '' ? t.description : line.description,
-    cost_lcy: Number(t.unit_cost_lcy),
+    // Cost (LCY) := Unit Cost (LCY), an amount: 2 decimals of the unit amount's 5 (src/db/money.ts).
+    cost_lcy: roundDecimal(Number(t.unit_cost_lcy), AMOUNT_DECIMALS),
     duration_min: Number(t.unit_duration_min),
     information_flow: t.information_flow,
     initiated_by: t.initiated_by,

@@ -35,9 +35,9 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
   })
   afterAll(() => t.close())
 
-  const criteria = async (seg: string) => (await t.viewer.get(`/api/segments/${seg}/criteria`)).body
+  const criteria = async (seg: string) => (await t.viewer.get(`/api/segments/${seg}/criteria`)).body.items
   const history = async (seg: string) =>
-    (await t.viewer.get(`/api/segments/${seg}/history`)).body.map(
+    (await t.viewer.get(`/api/segments/${seg}/history`)).body.items.map(
       (h: { actionNo: number; lineNo: number; contactNo: string; actionTaken: string }) => [
         h.actionNo,
         h.lineNo,
@@ -131,7 +131,8 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
     expect(f.body.items.map((l: { lineNo: number }) => l.lineNo)).toEqual([20000])
     // With a filter the total is counted, not the segment's stored No. of Lines (3).
     expect(f.body.total).toBe(1)
-    expect((await t.viewer.get('/api/segments/LS1/lines?filter[contactName]=Anna')).status).toBe(400)
+    expect((await t.viewer.get('/api/segments/LS1/lines?filter[contactName]=Anna')).body.total).toBe(0)
+    expect((await t.viewer.get('/api/segments/LS1/lines?filter[contactLanguage]=x')).status).toBe(400)
     expect((await t.viewer.get('/api/segments/LS1/lines?filter[lineNo]=abc')).status).toBe(400)
     const one = await t.viewer.get('/api/segments/LS1/lines/5000')
     expect([one.body.contactNo, one.body.contactCompanyName]).toEqual(['P2', 'Alpha Corp'])
@@ -139,6 +140,30 @@ describe.each(dialects)('Segment lines API on %s', (dialect) => {
     expect([none.status, none.body.detail]).toEqual([
       404,
       "The Segment Line does not exist. Identification fields and values: Segment No.='LS1',Line No.='7'",
+    ])
+  })
+
+  it('Given lines of Anna Buyer and Bob Seller of Alpha Corp, when filtered and sorted on the contact fields, then the join decides the page and the total', async () => {
+    const lines = async (query: string) => {
+      const r = await t.viewer.get(`/api/segments/LS1/lines?${query}`)
+      return [r.status, r.body.total, r.body.items.map((l: { lineNo: number; contactName: string }) => l.lineNo)]
+    }
+    expect(await lines('filter[contactName]=Anna*')).toEqual([200, 2, [10000, 20000]])
+    expect(await lines('filter[contactName]=@*SELLER')).toEqual([200, 1, [5000]])
+    // Sorted on the name, ties in line order; the total without filters is the stored No. of Lines.
+    expect(await lines('sort=contactName')).toEqual([200, 3, [10000, 20000, 5000]])
+    expect(await lines('sort=-contactName&limit=2&offset=1')).toEqual([200, 3, [10000, 20000]])
+    expect(await lines('filter[contactCompanyName]=Alpha*&sort=-contactCompanyName,-lineNo')).toEqual([
+      200,
+      3,
+      [20000, 10000, 5000],
+    ])
+    expect(await lines("filter[contactEmail]=<>''")).toEqual([200, 0, []])
+    expect(await lines('filter[contactName]=Bob*&filter[lineNo]=>5000')).toEqual([200, 0, []])
+    const bad = await t.viewer.get('/api/segments/LS1/lines?filter[contactName]=a..b..c')
+    expect([bad.status, bad.body.errors]).toEqual([
+      400,
+      [{ path: 'filter[contactName]', message: "Unexpected '..' at position 5 of 'a..b..c'" }],
     ])
   })
 

@@ -416,7 +416,7 @@ describe.each(dialects)('Log a segment on %s', (dialect) => {
       [40000, 'P4', 'CP1'],
     ])
     const criteria = await t.viewer.get(`/api/segments/${fu}/criteria`)
-    expect(criteria.body).toMatchObject([
+    expect(criteria.body.items).toMatchObject([
       {
         actionNo: 1,
         action: 'Add Contacts',
@@ -430,7 +430,7 @@ describe.each(dialects)('Log a segment on %s', (dialect) => {
     ])
     const history = await t.viewer.get(`/api/segments/${fu}/history`)
     expect(
-      history.body.map((x: { lineNo: number; contactNo: string; actionTaken: string }) => [
+      history.body.items.map((x: { lineNo: number; contactNo: string; actionTaken: string }) => [
         x.lineNo,
         x.contactNo,
         x.actionTaken,

@@ -45,7 +45,7 @@ describe.each(dialects)('Reuse Segment and Apply Mailing Group on %s', (dialect)
         [50000, 'P4', '', 'KL', 'Second wave'],
       ])
       const criteria = await t.viewer.get('/api/segments/R1/criteria')
-      expect(criteria.body).toMatchObject([
+      expect(criteria.body.items).toMatchObject([
         {
           actionNo: 1,
           action: 'Add Contacts',

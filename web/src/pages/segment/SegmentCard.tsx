@@ -13,7 +13,7 @@ import {
   Tabs,
   Text,
 } from '@mantine/core'
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { del, enc, errorText, get, list, post } from '../../api/api'
 import type {
@@ -38,6 +38,7 @@ import { SEGMENT_FIELDS } from '../../lib/resources'
 import { navigate } from '../../lib/router'
 import { CriteriaDialog } from './CriteriaDialog'
 import { LinesPanel } from './LinesPanel'
+import { PageFooter } from './PageFooter'
 import {
   ApplyMailingGroupDialog,
   LogDialog,
@@ -113,92 +114,122 @@ const ACTION_LABEL: Record<CriteriaAction['action'], string> = {
   'Remove Contacts (Refine)': 'Refine',
 }
 
+/** Rows per page of the Criteria and History tabs (the lists answer a page at a time). */
+const CRITERIA_PAGE = 20
+const HISTORY_PAGE = 50
+
 function CriteriaPanel({ segmentNo }: { segmentNo: string }) {
+  const [offset, setOffset] = useState(0)
   const q = useQuery({
-    queryKey: ['criteria', segmentNo],
-    queryFn: () => get<CriteriaAction[] | { items: CriteriaAction[] }>(`/api/segments/${enc(segmentNo)}/criteria`),
+    queryKey: ['criteria', segmentNo, offset],
+    queryFn: ({ signal }) =>
+      list<CriteriaAction>(
+        `/api/segments/${enc(segmentNo)}/criteria`,
+        { offset, limit: CRITERIA_PAGE, sort: 'actionNo' },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
   })
   if (q.isPending) return <Loader size="sm" />
   if (q.isError) return <Alert color="red">{errorText(q.error)}</Alert>
-  const items = Array.isArray(q.data) ? q.data : q.data.items
-  if (!items.length)
+  const items = q.data.items
+  const total = q.data.total ?? items.length
+  if (!items.length && offset === 0)
     return (
       <Text c="dimmed" size="sm">
         No criteria actions yet.
       </Text>
     )
   return (
-    <Table fz="sm" withTableBorder striped aria-label="Criteria">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Action No.</Table.Th>
-          <Table.Th>Action</Table.Th>
-          <Table.Th>Options</Table.Th>
-          <Table.Th>Filters</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {items.map((c) => (
-          <Table.Tr key={c.actionNo} data-testid="criteria-row">
-            <Table.Td>{c.actionNo}</Table.Td>
-            <Table.Td style={{ whiteSpace: 'nowrap' }}>
-              <Badge variant="light" color={c.action === 'Add Contacts' ? 'teal' : 'orange'}>
-                {ACTION_LABEL[c.action] ?? c.action}
-              </Badge>
-            </Table.Td>
-            <Table.Td>
-              <Group gap={4}>
-                {c.allowExistingContacts && (
-                  <Badge size="xs" variant="outline">
-                    Allow Existing Contacts
-                  </Badge>
-                )}
-                {c.expandCompanies && (
-                  <Badge size="xs" variant="outline">
-                    Expand Companies
-                  </Badge>
-                )}
-                {c.allowRelatedCompanies && (
-                  <Badge size="xs" variant="outline">
-                    Allow Related Companies
-                  </Badge>
-                )}
-                {c.ignoreExclusion && (
-                  <Badge size="xs" variant="outline">
-                    Ignore Exclusion
-                  </Badge>
-                )}
-                {c.entireCompanies && (
-                  <Badge size="xs" variant="outline">
-                    Entire Companies
-                  </Badge>
-                )}
-              </Group>
-            </Table.Td>
-            <Table.Td style={{ whiteSpace: 'pre-line' }}>
-              {c.text || (
-                <Text span c="dimmed">
-                  (no filters)
-                </Text>
-              )}
-            </Table.Td>
+    <Stack gap="xs">
+      <Table fz="sm" withTableBorder striped aria-label="Criteria">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Action No.</Table.Th>
+            <Table.Th>Action</Table.Th>
+            <Table.Th>Options</Table.Th>
+            <Table.Th>Filters</Table.Th>
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((c) => (
+            <Table.Tr key={c.actionNo} data-testid="criteria-row">
+              <Table.Td>{c.actionNo}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Badge variant="light" color={c.action === 'Add Contacts' ? 'teal' : 'orange'}>
+                  {ACTION_LABEL[c.action] ?? c.action}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {c.allowExistingContacts && (
+                    <Badge size="xs" variant="outline">
+                      Allow Existing Contacts
+                    </Badge>
+                  )}
+                  {c.expandCompanies && (
+                    <Badge size="xs" variant="outline">
+                      Expand Companies
+                    </Badge>
+                  )}
+                  {c.allowRelatedCompanies && (
+                    <Badge size="xs" variant="outline">
+                      Allow Related Companies
+                    </Badge>
+                  )}
+                  {c.ignoreExclusion && (
+                    <Badge size="xs" variant="outline">
+                      Ignore Exclusion
+                    </Badge>
+                  )}
+                  {c.entireCompanies && (
+                    <Badge size="xs" variant="outline">
+                      Entire Companies
+                    </Badge>
+                  )}
+                </Group>
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-line' }}>
+                {c.text || (
+                  <Text span c="dimmed">
+                    (no filters)
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <PageFooter
+        offset={offset}
+        pageSize={CRITERIA_PAGE}
+        total={total}
+        noun="criteria actions"
+        fetching={q.isFetching}
+        testId="criteria-total"
+        onOffset={setOffset}
+      />
+    </Stack>
   )
 }
 
-const HISTORY_SHOWN = 500
 function HistoryPanel({ segmentNo }: { segmentNo: string }) {
+  const [offset, setOffset] = useState(0)
   const q = useQuery({
-    queryKey: ['history', segmentNo],
-    queryFn: () => get<HistoryEntry[] | { items: HistoryEntry[] }>(`/api/segments/${enc(segmentNo)}/history`),
+    queryKey: ['history', segmentNo, offset],
+    queryFn: ({ signal }) =>
+      list<HistoryEntry>(
+        `/api/segments/${enc(segmentNo)}/history`,
+        { offset, limit: HISTORY_PAGE, sort: 'actionNo,lineNo' },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
   })
   if (q.isPending) return <Loader size="sm" />
   if (q.isError) return <Alert color="red">{errorText(q.error)}</Alert>
-  const items = Array.isArray(q.data) ? q.data : q.data.items
-  if (!items.length)
+  const items = q.data.items
+  const total = q.data.total ?? items.length
+  if (!items.length && offset === 0)
     return (
       <Text c="dimmed" size="sm">
         No history yet.
@@ -218,7 +249,7 @@ function HistoryPanel({ segmentNo }: { segmentNo: string }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {items.slice(0, HISTORY_SHOWN).map((h) => (
+          {items.map((h) => (
             <Table.Tr key={`${h.actionNo}-${h.lineNo}-${h.actionTaken}`}>
               <Table.Td>{h.actionNo}</Table.Td>
               <Table.Td>{h.lineNo}</Table.Td>
@@ -230,11 +261,15 @@ function HistoryPanel({ segmentNo }: { segmentNo: string }) {
           ))}
         </Table.Tbody>
       </Table>
-      {items.length > HISTORY_SHOWN && (
-        <Text size="xs" c="dimmed">
-          Showing the first {HISTORY_SHOWN} of {items.length} history rows.
-        </Text>
-      )}
+      <PageFooter
+        offset={offset}
+        pageSize={HISTORY_PAGE}
+        total={total}
+        noun="history rows"
+        fetching={q.isFetching}
+        testId="history-total"
+        onOffset={setOffset}
+      />
     </Stack>
   )
 }
