@@ -3,7 +3,6 @@ import { dirname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
-import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -182,12 +181,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     if (req.is404 || req.routeOptions.url?.startsWith('/api/')) reply.header('cache-control', 'no-store')
   })
   // CORS stays closed: no @fastify/cors, so browsers refuse every cross-origin read of the API.
-  // Rate limits apply per route (`config.rateLimit`): sign-in is limited per client address.
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) =>
-      new AppError('TOO_MANY_REQUESTS', `Too many requests from this address. Try again in ${ctx.after}.`),
-  })
+  // Sign-in is throttled in the database (src/auth/sign-in-throttle.ts), so every server on it counts together.
 
   await app.register(cookie)
   installAudit(app)
