@@ -99,7 +99,8 @@ function SmtpPassword({ isSet, onSave }: { isSet: boolean; onSave(v: string): Pr
       <Group align="flex-end" gap="xs">
         <PasswordInput
           label="Password"
-          description={isSet ? 'Set (hidden). Type a new one to replace it.' : 'Not set.'}
+          // Whether one is set is said once, below; the value itself is never shown.
+          description={isSet ? 'Hidden. Type a new one to replace it.' : undefined}
           value={value}
           onChange={(e) => setValue(e.currentTarget.value)}
           autoComplete="new-password"
