@@ -30,6 +30,21 @@ function statusOf(e: unknown): number {
   return e instanceof AppError ? e.status : 500
 }
 
+/** An audit row of a command-line action: the API's shape, by `cli:<user>` with method CLI and the command as path. */
+function cliRow(entry: CliAuditEntry, status: number, detail: string) {
+  return {
+    at: new Date().toISOString(),
+    username: cliUsername(),
+    action: entry.action,
+    method: 'CLI',
+    path: entry.command.slice(0, 2000),
+    status,
+    target: (entry.target ?? '').slice(0, 200),
+    detail,
+    ip: '',
+  }
+}
+
 /**
  * Runs a command-line action under an audit row, as the API does for a request: the row is written (status 0)
  * before the action, so it is never run unaudited, and completed afterwards with 200 and what `run` returns
@@ -42,17 +57,7 @@ export async function auditedCli<T>(
 ): Promise<T> {
   const row = await db
     .insertInto('audit_log')
-    .values({
-      at: new Date().toISOString(),
-      username: cliUsername(),
-      action: entry.action,
-      method: 'CLI',
-      path: entry.command.slice(0, 2000),
-      status: 0,
-      target: (entry.target ?? '').slice(0, 200),
-      detail: detailJson({ ...entry.detail }),
-      ip: '',
-    })
+    .values(cliRow(entry, 0, detailJson({ ...entry.detail })))
     .returning('id')
     .executeTakeFirstOrThrow()
   const id = Number(row.id)
@@ -96,16 +101,6 @@ export async function auditCliDone(
 ): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({
-      at: new Date().toISOString(),
-      username: cliUsername(),
-      action: entry.action,
-      method: 'CLI',
-      path: entry.command.slice(0, 2000),
-      status: 200,
-      target: (entry.target ?? '').slice(0, 200),
-      detail: detailJson({ ...entry.detail, answer }),
-      ip: '',
-    })
+    .values(cliRow(entry, 200, detailJson({ ...entry.detail, answer })))
     .execute()
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
+import type { Kysely } from 'kysely'
 import { auditedCli } from '../../audit/cli-audit.js'
 import { createToken } from '../../auth/credentials.js'
 import { unlockName } from '../../auth/sign-in-throttle.js'
 import { openDb } from '../../db/connection.js'
+import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
 import { addUser, setUserPassword } from '../../setup/users.js'
@@ -19,6 +21,12 @@ export function migrateMessage(o: { applied: string[]; created: boolean; default
   return o.defaults
     ? `${what} Created a new company's defaults: number series CONT, SEG and CAMP, interaction groups EMAIL and LETTER, templates E-MAIL and LETTER.`
     : what
+}
+
+/** The CLI's one-line refusal of a user name that is not in the database. */
+async function mustBeUser(db: Kysely<DB>, username: string): Promise<void> {
+  const u = await db.selectFrom('users').select('username').where('username', '=', username).executeTakeFirst()
+  if (!u) throw new CliError(`there is no user '${username}'`)
 }
 
 /** The password from standard input (one trailing newline dropped) or SEGMENTA_PASSWORD. */
@@ -120,12 +128,7 @@ export function adminCommands(program: Command): void {
     .action(async (username: string) => {
       const db = await openMigrated(program.opts().db)
       try {
-        const u = await db.kysely
-          .selectFrom('users')
-          .select('username')
-          .where('username', '=', username)
-          .executeTakeFirst()
-        if (!u) throw new CliError(`there is no user '${username}'`)
+        await mustBeUser(db.kysely, username)
         const entry = { action: 'users.unlock', command: `segmenta user unlock ${username}`, target: username }
         const { name, addresses } = await auditedCli(db.kysely, entry, async () => {
           const cleared = await unlockName(db.kysely, username)
@@ -153,12 +156,7 @@ export function adminCommands(program: Command): void {
     .action(async (username: string, opts: { description?: string }) => {
       const db = await openMigrated(program.opts().db)
       try {
-        const u = await db.kysely
-          .selectFrom('users')
-          .select('username')
-          .where('username', '=', username)
-          .executeTakeFirst()
-        if (!u) throw new CliError(`there is no user '${username}'`)
+        await mustBeUser(db.kysely, username)
         const entry = {
           action: 'tokens.create',
           command: `segmenta token create ${username}`,
