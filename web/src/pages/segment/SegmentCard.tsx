@@ -14,7 +14,7 @@ import {
   Text,
 } from '@mantine/core'
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { del, enc, errorText, get, list, post } from '../../api/api'
 import type {
   CriteriaAction,
@@ -119,155 +119,159 @@ const CRITERIA_PAGE = 20
 const HISTORY_PAGE = 50
 
 function CriteriaPanel({ segmentNo }: { segmentNo: string }) {
-  const [offset, setOffset] = useState(0)
-  const q = useQuery({
-    queryKey: ['criteria', segmentNo, offset],
-    queryFn: ({ signal }) =>
-      list<CriteriaAction>(
-        `/api/segments/${enc(segmentNo)}/criteria`,
-        { offset, limit: CRITERIA_PAGE, sort: 'actionNo' },
-        signal,
-      ),
-    placeholderData: keepPreviousData,
-  })
-  if (q.isPending) return <Loader size="sm" />
-  if (q.isError) return <Alert color="red">{errorText(q.error)}</Alert>
-  const items = q.data.items
-  const total = q.data.total ?? items.length
-  if (!items.length && offset === 0)
-    return (
-      <Text c="dimmed" size="sm">
-        No criteria actions yet.
-      </Text>
-    )
   return (
-    <Stack gap="xs">
-      <Table fz="sm" withTableBorder striped aria-label="Criteria">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Action No.</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Options</Table.Th>
-            <Table.Th>Filters</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((c) => (
-            <Table.Tr key={c.actionNo} data-testid="criteria-row">
-              <Table.Td>{c.actionNo}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Badge variant="light" color={c.action === 'Add Contacts' ? 'teal' : 'orange'}>
-                  {ACTION_LABEL[c.action] ?? c.action}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {c.allowExistingContacts && (
-                    <Badge size="xs" variant="outline">
-                      Allow Existing Contacts
-                    </Badge>
-                  )}
-                  {c.expandCompanies && (
-                    <Badge size="xs" variant="outline">
-                      Expand Companies
-                    </Badge>
-                  )}
-                  {c.allowRelatedCompanies && (
-                    <Badge size="xs" variant="outline">
-                      Allow Related Companies
-                    </Badge>
-                  )}
-                  {c.ignoreExclusion && (
-                    <Badge size="xs" variant="outline">
-                      Ignore Exclusion
-                    </Badge>
-                  )}
-                  {c.entireCompanies && (
-                    <Badge size="xs" variant="outline">
-                      Entire Companies
-                    </Badge>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'pre-line' }}>
-                {c.text || (
-                  <Text span c="dimmed">
-                    (no filters)
-                  </Text>
-                )}
-              </Table.Td>
+    <SegmentPage<CriteriaAction>
+      segmentNo={segmentNo}
+      what="criteria"
+      pageSize={CRITERIA_PAGE}
+      sort="actionNo"
+      empty="No criteria actions yet."
+      noun="criteria actions"
+      testId="criteria-total"
+    >
+      {(items) => (
+        <Table fz="sm" withTableBorder striped aria-label="Criteria">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Action No.</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Options</Table.Th>
+              <Table.Th>Filters</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <PageFooter
-        offset={offset}
-        pageSize={CRITERIA_PAGE}
-        total={total}
-        noun="criteria actions"
-        fetching={q.isFetching}
-        testId="criteria-total"
-        onOffset={setOffset}
-      />
-    </Stack>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((c) => (
+              <Table.Tr key={c.actionNo} data-testid="criteria-row">
+                <Table.Td>{c.actionNo}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge variant="light" color={c.action === 'Add Contacts' ? 'teal' : 'orange'}>
+                    {ACTION_LABEL[c.action] ?? c.action}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {c.allowExistingContacts && (
+                      <Badge size="xs" variant="outline">
+                        Allow Existing Contacts
+                      </Badge>
+                    )}
+                    {c.expandCompanies && (
+                      <Badge size="xs" variant="outline">
+                        Expand Companies
+                      </Badge>
+                    )}
+                    {c.allowRelatedCompanies && (
+                      <Badge size="xs" variant="outline">
+                        Allow Related Companies
+                      </Badge>
+                    )}
+                    {c.ignoreExclusion && (
+                      <Badge size="xs" variant="outline">
+                        Ignore Exclusion
+                      </Badge>
+                    )}
+                    {c.entireCompanies && (
+                      <Badge size="xs" variant="outline">
+                        Entire Companies
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'pre-line' }}>
+                  {c.text || (
+                    <Text span c="dimmed">
+                      (no filters)
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </SegmentPage>
   )
 }
 
 function HistoryPanel({ segmentNo }: { segmentNo: string }) {
+  return (
+    <SegmentPage<HistoryEntry>
+      segmentNo={segmentNo}
+      what="history"
+      pageSize={HISTORY_PAGE}
+      sort="actionNo,lineNo"
+      empty="No history yet."
+      noun="history rows"
+      testId="history-total"
+    >
+      {(items) => (
+        <Table fz="sm" withTableBorder striped aria-label="History">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Action No.</Table.Th>
+              <Table.Th>Line No.</Table.Th>
+              <Table.Th>Contact No.</Table.Th>
+              <Table.Th>Action Taken</Table.Th>
+              <Table.Th>At</Table.Th>
+              <Table.Th>User</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((h) => (
+              <Table.Tr key={`${h.actionNo}-${h.lineNo}-${h.actionTaken}`}>
+                <Table.Td>{h.actionNo}</Table.Td>
+                <Table.Td>{h.lineNo}</Table.Td>
+                <Table.Td>{h.contactNo}</Table.Td>
+                <Table.Td>{h.actionTaken}</Table.Td>
+                <Table.Td>{h.at?.replace('T', ' ').slice(0, 19)}</Table.Td>
+                <Table.Td>{h.username}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </SegmentPage>
+  )
+}
+
+/** One page of a segment's criteria actions or history, with its pager: both are lists of the API. */
+function SegmentPage<T>(props: {
+  segmentNo: string
+  what: 'criteria' | 'history'
+  pageSize: number
+  sort: string
+  empty: string
+  noun: string
+  testId: string
+  children: (items: T[]) => ReactNode
+}) {
+  const { segmentNo, what, pageSize, sort } = props
   const [offset, setOffset] = useState(0)
   const q = useQuery({
-    queryKey: ['history', segmentNo, offset],
+    queryKey: [what, segmentNo, offset],
     queryFn: ({ signal }) =>
-      list<HistoryEntry>(
-        `/api/segments/${enc(segmentNo)}/history`,
-        { offset, limit: HISTORY_PAGE, sort: 'actionNo,lineNo' },
-        signal,
-      ),
+      list<T>(`/api/segments/${enc(segmentNo)}/${what}`, { offset, limit: pageSize, sort }, signal),
     placeholderData: keepPreviousData,
   })
   if (q.isPending) return <Loader size="sm" />
   if (q.isError) return <Alert color="red">{errorText(q.error)}</Alert>
   const items = q.data.items
-  const total = q.data.total ?? items.length
   if (!items.length && offset === 0)
     return (
       <Text c="dimmed" size="sm">
-        No history yet.
+        {props.empty}
       </Text>
     )
   return (
     <Stack gap="xs">
-      <Table fz="sm" withTableBorder striped aria-label="History">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Action No.</Table.Th>
-            <Table.Th>Line No.</Table.Th>
-            <Table.Th>Contact No.</Table.Th>
-            <Table.Th>Action Taken</Table.Th>
-            <Table.Th>At</Table.Th>
-            <Table.Th>User</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((h) => (
-            <Table.Tr key={`${h.actionNo}-${h.lineNo}-${h.actionTaken}`}>
-              <Table.Td>{h.actionNo}</Table.Td>
-              <Table.Td>{h.lineNo}</Table.Td>
-              <Table.Td>{h.contactNo}</Table.Td>
-              <Table.Td>{h.actionTaken}</Table.Td>
-              <Table.Td>{h.at?.replace('T', ' ').slice(0, 19)}</Table.Td>
-              <Table.Td>{h.username}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      {props.children(items)}
       <PageFooter
         offset={offset}
-        pageSize={HISTORY_PAGE}
-        total={total}
-        noun="history rows"
+        pageSize={pageSize}
+        total={q.data.total ?? items.length}
+        noun={props.noun}
         fetching={q.isFetching}
-        testId="history-total"
+        testId={props.testId}
         onOffset={setOffset}
       />
     </Stack>
