@@ -4,8 +4,6 @@ import {
   Anchor,
   Button,
   Group,
-  Loader,
-  Pagination,
   ScrollArea,
   Stack,
   Table,
@@ -25,6 +23,7 @@ import { display } from '../../lib/fields'
 import { notify } from '../../lib/notify'
 import { LINE_FIELDS } from '../../lib/resources'
 import { Link } from '../../lib/router'
+import { PageFooter } from './PageFooter'
 
 const COLUMNS = [
   'lineNo',
@@ -261,25 +260,15 @@ export function LinesPanel({
           </Table.Tbody>
         </Table>
       </ScrollArea>
-      <Group justify="space-between">
-        <Group gap="xs">
-          <Text size="sm" c="dimmed" data-testid="lines-total">
-            {total
-              ? `${(offset + 1).toLocaleString()}–${Math.min(offset + PAGE, total).toLocaleString()} of ${total.toLocaleString()} lines`
-              : '0 lines'}
-          </Text>
-          {q.isFetching && <Loader size="xs" />}
-        </Group>
-        {total > PAGE && (
-          <Pagination
-            size="sm"
-            total={Math.ceil(total / PAGE)}
-            value={offset / PAGE + 1}
-            onChange={(p) => setOffset((p - 1) * PAGE)}
-            siblings={1}
-          />
-        )}
-      </Group>
+      <PageFooter
+        offset={offset}
+        pageSize={PAGE}
+        total={total}
+        noun="lines"
+        fetching={q.isFetching}
+        testId="lines-total"
+        onOffset={setOffset}
+      />
     </Stack>
   )
 }

@@ -1,8 +1,8 @@
 import { Group, Loader, Pagination, Text } from '@mantine/core'
 
 /**
- * "1–50 of 10,993 history rows" and a pager, as the lines grid shows under its page; for the card's tabs that
- * read a list a page at a time.
+ * "1–50 of 10,993 history rows" and a pager, under a page of the lines grid or of the card's tabs that read a
+ * list a page at a time.
  */
 export function PageFooter(props: {
   offset: number
@@ -18,7 +18,9 @@ export function PageFooter(props: {
     <Group justify="space-between">
       <Group gap="xs">
         <Text size="sm" c="dimmed" data-testid={testId}>
-          {`${(offset + 1).toLocaleString()}–${Math.min(offset + pageSize, total).toLocaleString()} of ${total.toLocaleString()} ${noun}`}
+          {total
+            ? `${(offset + 1).toLocaleString()}–${Math.min(offset + pageSize, total).toLocaleString()} of ${total.toLocaleString()} ${noun}`
+            : `0 ${noun}`}
         </Text>
         {fetching && <Loader size="xs" />}
       </Group>
