@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../auth/credentials.js'
 import { startMailServer, type TestMailServer } from '../interactions/delivery/test-mail-server.js'
-import { line, makeSegment, seedLogWorld } from '../segments/log/log-fixtures.js'
+import { insertMailCompanies, line, makeSegment, seedLogWorld } from '../segments/log/log-fixtures.js'
 import { createTestDb, dialects, type TestDb } from '../test-support/databases.js'
 import { kill, type Server, startServer, urlOf } from './server-fixtures.js'
 
@@ -31,20 +31,7 @@ describe.each(dialects)('A server killed while it sends e-mails on %s', (dialect
     const k = db.kysely
     await seedLogWorld(k)
     const nos = Array.from({ length: CONTACTS }, (_, i) => `M${String(i + 1).padStart(3, '0')}`)
-    await k
-      .insertInto('contacts')
-      .values(
-        nos.map((no) => ({
-          no,
-          type: 'Company',
-          name: `Mail ${no}`,
-          search_name: `MAIL ${no}`,
-          company_no: no,
-          company_name: `Mail ${no}`,
-          email: `${no.toLowerCase()}@example.test`,
-        })),
-      )
-      .execute()
+    await insertMailCompanies(k, nos)
     await makeSegment(
       k,
       'RESUME',

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../db/transaction.js'
 import { runCli } from '../../reliability/server-fixtures.js'
-import { line, makeSegment, seedLogWorld } from '../../segments/log/log-fixtures.js'
+import { insertMailCompanies, line, makeSegment, seedLogWorld } from '../../segments/log/log-fixtures.js'
 import { logSegment } from '../../segments/log/log-segment.js'
 import { createTestApp, type TestApp } from '../../test-support/app.js'
 import { dialects } from '../../test-support/databases.js'
@@ -59,20 +59,7 @@ describe.each(dialects)('Delivery claims on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect)
     await seedLogWorld(t.db.kysely)
-    await t.db.kysely
-      .insertInto('contacts')
-      .values(
-        NOS.map((no) => ({
-          no,
-          type: 'Company',
-          name: `Mail ${no}`,
-          search_name: `MAIL ${no}`,
-          company_no: no,
-          company_name: `Mail ${no}`,
-          email: `${no.toLowerCase()}@example.test`,
-        })),
-      )
-      .execute()
+    await insertMailCompanies(t.db.kysely, NOS)
     smtp = await startMailServer({ onMessage: (mail, index) => onMessage(mail, index) })
     await t.db.kysely.updateTable('marketing_setup').set({ smtp_host: '127.0.0.1', smtp_port: smtp.port }).execute()
   })

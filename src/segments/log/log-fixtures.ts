@@ -161,6 +161,24 @@ export async function seedLogWorld(db: Kysely<DB>): Promise<void> {
     .execute()
 }
 
+/** Company contacts `nos`, each its own company, named `Mail <no>` with the e-mail `<no>@example.test`. */
+export async function insertMailCompanies(db: Kysely<DB>, nos: string[]): Promise<void> {
+  await db
+    .insertInto('contacts')
+    .values(
+      nos.map((no) => ({
+        no,
+        type: 'Company',
+        name: `Mail ${no}`,
+        search_name: `MAIL ${no}`,
+        company_no: no,
+        company_name: `Mail ${no}`,
+        email: `${no.toLowerCase()}@example.test`,
+      })),
+    )
+    .execute()
+}
+
 export type TestLine = Partial<Omit<Insertable<SegmentLineTable>, 'segment_no'>> & { contact_no: string }
 
 /** A line as the engine would write it for a MAIL segment of salesperson JR dated 2026-03-02. */
