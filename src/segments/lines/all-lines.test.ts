@@ -38,4 +38,21 @@ describe.each(dialects)('the segments a contact is on, on %s', (dialect) => {
     const byDescription = await t.viewer.get('/api/segment-lines?filter[segmentDescription]=@golf*')
     expect(byDescription.body.items.map((l: { segmentNo: string }) => l.segmentNo)).toEqual(['S2'])
   })
+
+  it("filters and sorts by the contact's name and e-mail, and answers them on every line", async () => {
+    const r = await t.viewer.get('/api/segment-lines?filter[contactName]=@alp*&sort=-segmentNo')
+    expect(r.status).toBe(200)
+    expect(
+      r.body.items.map((l: { segmentNo: string; contactName: string; contactCompanyName: string }) => [
+        l.segmentNo,
+        l.contactName,
+        l.contactCompanyName,
+      ]),
+    ).toEqual([
+      ['S2', 'Alpha', 'Alpha'],
+      ['S1', 'Alpha', 'Alpha'],
+    ])
+    const none = await t.viewer.get('/api/segment-lines?filter[contactEmail]=*a*&sort=contactName')
+    expect([none.status, none.body.total, none.body.items]).toEqual([200, 0, []])
+  })
 })

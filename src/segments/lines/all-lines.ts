@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { code, type Field, text, toApi } from '../../api/fields.js'
 import { parseListQuery, runList } from '../../api/list-query.js'
 import { SEGMENT_LINE_FIELDS } from './line-fields.js'
+import { NAMES } from './line-service.js'
 
 /** A line seen from outside its segment: which segments a contact is in (the contact card's tab). */
 const ALL_LINE_FIELDS: Field[] = [
   code('segmentNo', 'segment_no', 20),
-  text('segmentDescription', 'segment_description', 100, { readOnly: true, sqlRef: 'h.description' }),
+  text('segmentDescription', 'segment_description', 100, { readOnly: true }),
   ...SEGMENT_LINE_FIELDS.filter((f) => !f.noFilter),
 ]
 
@@ -24,15 +25,21 @@ export function registerAllSegmentLinesRoute(app: FastifyInstance): void {
     async (req) => {
       const p = parseListQuery(req.query as Record<string, unknown>, ALL_LINE_FIELDS, {
         dialect: app.db.dialect,
-        alias: 'l',
+        alias: 't',
         defaultSort: ['segmentNo', 'lineNo'],
       })
-      const qb = app.db.kysely
+      // A derived table, so that the segment's description and the contact's names filter and sort like the
+      // line's own fields; both engines merge it into the outer query (the joins are on primary keys).
+      const db = app.db.kysely
+      const lines = db
         .selectFrom('segment_lines as l')
         .innerJoin('segment_headers as h', 'h.no', 'l.segment_no')
+        .leftJoin('contacts as c', 'c.no', 'l.contact_no')
+        .leftJoin('contacts as k', 'k.no', 'l.contact_company_no')
         .selectAll('l')
         .select('h.description as segment_description')
-      return runList(qb, p, (row) => toApi(ALL_LINE_FIELDS, row))
+        .select(NAMES)
+      return runList(db.selectFrom(lines.as('t')).selectAll('t'), p, (row) => toApi(ALL_LINE_FIELDS, row))
     },
   )
 }

@@ -44,8 +44,8 @@ function withNames(db: Tx, lines: AnySelect) {
     .select(NAMES)
 }
 
-/** The contact's name, e-mail and company name of a line, '' when the contact is gone. */
-const NAMES = [
+/** The contact's name, e-mail and company name of a line (`l`, contacts `c` and `k`), '' when the contact is gone. */
+export const NAMES = [
   sql<string>`coalesce(c.name, '')`.as('contact_name'),
   sql<string>`coalesce(c.email, '')`.as('contact_email'),
   sql<string>`coalesce(k.name, '')`.as('contact_company_name'),
