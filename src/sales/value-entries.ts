@@ -46,7 +46,7 @@ export const VALUE_ENTRY_DOCUMENT_TYPES = [
 ] as const
 
 /**
- * Sales and purchase history (BC Value Entry, the subset the Value Entry criteria read, spec §4.9).
+ * Sales and purchase history (BC Value Entry, the subset the Value Entry criteria read; docs/api.md#sales-history).
  * `contactNo` is the sell-to / buy-from contact of the posted document. The segment engine's `valueEntry`
  * block reads these fields.
  */
@@ -141,7 +141,7 @@ export async function listValueEntries(
   return runList(db.selectFrom('value_entries as v').selectAll('v'), p, (r) => toApi<ValueEntry>(VALUE_ENTRY_FIELDS, r))
 }
 
-/** `/api/value-entries`: GET list, GET one, POST one object or an array (API.md §2 "Sales history"). */
+/** `/api/value-entries`: GET list, GET one, POST one object or an array (docs/api.md#sales-history). */
 export function registerValueEntryRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const tag = 'sales history'

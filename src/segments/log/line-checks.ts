@@ -39,7 +39,7 @@ function brokenRule(opts: { contact: boolean; email: boolean }) {
 }
 
 /**
- * BC's CheckSegmentLine for every line with a contact (spec §6.10), set-based: ONE query finds the first
+ * BC's CheckSegmentLine (SegManagement.LogSegment) for every line with a contact, set-based: ONE query finds the first
  * line, in line order, that breaks any rule, and for it the first rule it breaks in BC's order — the same
  * error BC's loop over the lines would stop at:
  *
@@ -54,8 +54,9 @@ function brokenRule(opts: { contact: boolean; email: boolean }) {
  * ORDER BY l.line_no LIMIT 1
  * ```
  *
- * With delivery, `checkTemplateTexts` then runs BC's Send check (spec §6.11 step 1, before anything is
- * committed): every delivered line's template must have a text ("attachment") in some language.
+ * With delivery, `checkTemplateTexts` then runs BC's Send check (the first step of `AttachmentManagement.Send`,
+ * before anything is committed): every delivered line's template must have a text ("attachment") in some
+ * language.
  */
 export async function throwFirstBrokenLine(trx: Tx, segmentNo: string, deliver: boolean): Promise<void> {
   const rule = brokenRule({ contact: true, email: deliver })

@@ -15,7 +15,10 @@ import { checkLinesForLog, throwFirstBrokenLine } from './line-checks.js'
 import { reuseLoggedSegment } from './reuse-logged-segment.js'
 
 export interface LogOptions {
-  /** BC "Send Attachments": deliver the lines that have a correspondence type (quirk Q16 decision). */
+  /**
+   * BC "Send Attachments": deliver the lines that have a correspondence type (quirk Q16,
+   * docs/design.md#bc-quirk-decisions).
+   */
   sendAttachments?: boolean
   /** BC "Create Follow-up Segment": a new segment with the same contacts. */
   createFollowUpSegment?: boolean
@@ -58,7 +61,7 @@ export interface LogResult {
 const bigint = (dialect: Dialect, v: number) => (dialect === 'postgres' ? sql`CAST(${v} AS bigint)` : sql`${v}`)
 
 /**
- * The interaction columns BC's CopyFromSegment takes from the line (spec §5.8): every line column but the
+ * The interaction columns BC's Interaction Log Entry.CopyFromSegment takes from the line: every line column but the
  * line no., the correspondence type (which the log may blank) and the line's own bookkeeping of a language
  * set by hand, plus the segment no.
  */
@@ -66,7 +69,7 @@ const NOT_COPIED: readonly string[] = ['line_no', 'correspondence_type', 'langua
 const COPIED = [...LINE_COLUMNS.filter((c) => !NOT_COPIED.includes(c)), 'segment_no'] as const
 
 /**
- * BC "Log" (report 5185 → SegManagement.LogSegment, spec §6.10), in the caller's transaction; a failure
+ * BC "Log" (report 5185 → SegManagement.LogSegment; docs/api.md#segments), in the caller's transaction; a failure
  * anywhere leaves everything as it was.
  *
  * 1. Lock the segment; refuse when a logged segment of this No. exists, when the Description is blank, when
@@ -81,8 +84,9 @@ const COPIED = [...LINE_COLUMNS.filter((c) => !NOT_COPIED.includes(c)), 'segment
  *      entries with a correspondence type are In Progress (the Email ones Error `NOT_SENT` with `sendEmails:
  *      false`, which needs no mail server).
  * 3. Delete the segment (lines, criteria, history cascade); keep activated campaigns' target groups in sync.
- * 4. Follow-up: a new segment `Follow-up on segment <no>` (full length, quirk Q10 fixed) with the header's
- *    campaign, filled by Reuse Segment from the new logged segment.
+ * 4. Follow-up: a new segment `Follow-up on segment <no>` (full length: quirk Q10,
+ *    docs/design.md#bc-quirk-decisions) with the header's campaign, filled by Reuse Segment from the new
+ *    logged segment.
  */
 export async function logSegment(
   trx: Tx,
@@ -211,8 +215,9 @@ export async function logSegment(
 
 /**
  * BC's follow-up segment: a new header (No. from Segment Nos. — required; the caller's salesperson; Date =
- * WorkDate) described `Follow-up on segment <no>` in full (quirk Q10: BC cuts it to 50 characters), with the
- * given campaign, holding one line per entry of the logged segment (Reuse Segment without the question).
+ * WorkDate) described `Follow-up on segment <no>` in full (quirk Q10 in docs/design.md: BC cuts it to 50
+ * characters), with the given campaign, holding one line per entry of the logged segment (Reuse Segment
+ * without the question).
  */
 export async function createFollowUpSegment(
   trx: Tx,

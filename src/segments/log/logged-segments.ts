@@ -6,7 +6,10 @@ import type { Tx } from '../../db/transaction.js'
 import { mustBeEqual, notFound } from '../../errors.js'
 import { createFollowUpSegment, type LogCaller } from './log-segment.js'
 
-/** A logged segment as the API shows it (API.md); the two counts are BC FlowFields, computed per page. */
+/**
+ * A logged segment as the API shows it (docs/api.md#logged-segments-interactions-and-campaigns); the two counts
+ * are BC FlowFields, computed per page.
+ */
 export const LOGGED_SEGMENT_FIELDS: Field[] = [
   int('entryNo', 'entry_no', { readOnly: true }),
   code('segmentNo', 'segment_no', 20, { readOnly: true }),
@@ -14,7 +17,7 @@ export const LOGGED_SEGMENT_FIELDS: Field[] = [
   date('creationDate', 'creation_date', { readOnly: true }),
   text('username', 'username', 50, { readOnly: true }),
   bool('canceled', 'canceled', { readOnly: true }),
-  // Beyond API.md: whether it was logged with Send Attachments.
+  // Beyond the contract's fields: whether it was logged with Send Attachments.
   bool('sendAttachments', 'send_attachments', { readOnly: true }),
   int('noOfInteractions', 'no_of_interactions', { readOnly: true, noFilter: true }),
   int('noOfCampaignEntries', 'no_of_campaign_entries', { readOnly: true, noFilter: true }),
@@ -91,8 +94,9 @@ export async function getLoggedSegment(db: Tx, entryNo: number): Promise<LoggedS
 }
 
 /**
- * BC "Switch Checkmark in Canceled" (spec §6.12): the logged segment, all its interaction log entries and
- * all its campaign entries (Register No.) get the same Canceled value — three set-based updates.
+ * BC "Switch Checkmark in Canceled" (`LoggedSegment.ToggleCanceledCheckmark`): the logged segment, all its
+ * interaction log entries and all its campaign entries (Register No.) get the same Canceled value — three
+ * set-based updates.
  */
 export async function setLoggedSegmentCanceled(trx: Tx, entryNo: number, canceled: boolean): Promise<LoggedSegment> {
   await loadRow(trx, entryNo)
@@ -114,8 +118,8 @@ export async function setLoggedSegmentCanceled(trx: Tx, entryNo: number, cancele
 }
 
 /**
- * BC "Delete Canceled Segments" (report 5191, spec §6.12): deletes a canceled logged segment and its letters,
- * and keeps its interaction log entries and campaign entries — a history of contact with a person is not
+ * BC "Delete Canceled Segments" (report 5191; docs/design.md#bc-quirk-decisions): deletes a canceled logged
+ * segment and its letters, and keeps its interaction log entries and campaign entries — a history of contact with a person is not
  * thrown away by tidying a list — clearing only their link to it (Logged Segment Entry No. and Register No.
  * become 0). Two set-based updates; the kept entries still count for their campaigns' target groups, so
  * those do not change. A logged segment that is not canceled is refused as BC's TestField would:

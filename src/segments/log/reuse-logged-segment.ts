@@ -12,7 +12,10 @@ import {
   recordAction,
 } from '../engine/index.js'
 
-/** BC's question before reusing into a segment that already has criteria (spec §6.8/6.9, §8). */
+/**
+ * BC's question before reusing into a segment that already has criteria (BC's Reuse Criteria and Reuse Segment;
+ * docs/api.md#segments).
+ */
 export const reuseQuestion = (segmentNo: string, actions: number, what: 'Logged Segment' | 'Saved Segment Criteria') =>
   `Segment ${segmentNo} already contains ${actions} No. of Criteria Actions.\\Are you sure you want to reuse a ${what}?`
 
@@ -35,7 +38,7 @@ async function highestLineNo(trx: Tx, segmentNo: string): Promise<number> {
 }
 
 /**
- * BC "Reuse Segment" (`SegmentHeader.ReuseLogged`, spec §6.9): one line per interaction log entry of the
+ * BC "Reuse Segment" (`SegmentHeader.ReuseLogged`): one line per interaction log entry of the
  * logged segment (any, canceled ones too), in entry order, with the header's defaults and then the entry's
  * Campaign No.; no exclusion and no duplicate check. Recorded as an Add Contacts action with Allow Existing
  * Contacts and the filter `Interaction Log Entry: Logged Segment Entry No.=<n>`, with Insertion history, so
