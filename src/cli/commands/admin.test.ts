@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir, userInfo } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliUsername } from '../../audit/cli-audit.js'
 import { verifyPassword } from '../../auth/passwords.js'
 import { openDb } from '../../db/connection.js'
 import { MIGRATION_NAMES, migrateTo } from '../../db/migrate.js'
-import { dialects } from '../../test-support/databases.js'
+import { urlOf } from '../../reliability/server-fixtures.js'
+import { createTestDb, dialects, type TestDb } from '../../test-support/databases.js'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 /** Each call starts the CLI through tsx, seconds apiece on a busy machine. */
@@ -41,9 +40,7 @@ it('the audit log names a command-line action by the operating-system user', () 
 })
 
 describe.each(dialects)('segmenta migrate, user and token on %s', (dialect) => {
-  let dir: string
   let url: string
-  let dropSchema = async () => {}
   const segmenta = (args: string[], input?: string) => runSegmenta(url, args, input)
 
   const query = async <T>(fn: (db: ReturnType<typeof openDb>) => Promise<T>): Promise<T> => {
@@ -74,39 +71,25 @@ describe.each(dialects)('segmenta migrate, user and token on %s', (dialect) => {
         ).password_hash,
     )
 
-  /** A new, empty database of the dialect: a file in `dir`, or a scratch schema. */
-  async function scratch(name: string): Promise<string> {
-    if (dialect === 'sqlite') return `sqlite:${join(dir, `${name}.db`)}`
-    const base = process.env.DATABASE_URL!
-    const schema = `t_${randomBytes(6).toString('hex')}`
-    const c = new pg.Client({ connectionString: base })
-    await c.connect()
-    await c.query(`create schema ${schema}`)
-    await c.end()
-    const before = dropSchema
-    dropSchema = async () => {
-      await before()
-      const d = new pg.Client({ connectionString: base })
-      await d.connect()
-      await d.query(`drop schema ${schema} cascade`)
-      await d.end()
-    }
-    return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+  const scratches: TestDb[] = []
+  /** A new, empty database of the dialect (a temp file or a scratch schema), as the CLI's URL. */
+  async function scratch(): Promise<string> {
+    const db = await createTestDb(dialect, { migrate: false })
+    scratches.push(db)
+    return urlOf(db)
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'segmenta-admin-'))
-    url = await scratch('admin')
+    url = await scratch()
   })
   afterAll(async () => {
-    await dropSchema()
-    rmSync(dir, { recursive: true, force: true })
+    for (const db of scratches) await db.drop()
   })
 
   it(
     'Given a database one migration behind and set up, migrate says which migration it applied and adds no defaults',
     async () => {
-      const older = await scratch('older')
+      const older = await scratch()
       const db = openDb(older)
       try {
         await migrateTo(db, MIGRATION_NAMES.at(-2)!)
