@@ -1,12 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type APIRequestContext, type Browser, type Page, request } from '@playwright/test'
 import { SMTPServer } from 'smtp-server'
 import { test as base, expect } from './fixtures'
+import { freePort } from './free-port'
 
 /**
  * First run: a server of its own on an empty SQLite database (no demo, no mail server, one admin made with
@@ -24,18 +24,6 @@ let smtp: SMTPServer | undefined
 let smtpPort = 0
 let baseURL = ''
 const received: string[] = []
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer()
-    s.once('error', rej)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      const port = typeof a === 'object' && a ? a.port : 0
-      s.close(() => res(port))
-    })
-  })
-}
 
 const test = base.extend({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern

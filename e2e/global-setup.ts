@@ -1,23 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SMTPServer } from 'smtp-server'
-
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer()
-    s.once('error', rej)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      const port = typeof a === 'object' && a ? a.port : 0
-      s.close(() => res(port))
-    })
-  })
-}
+import { freePort } from './free-port'
 
 /** Waits for the serve command to say where it serves and (first start) the demo user's password. */
 function waitForServer(child: ChildProcess): Promise<{ url: string; user?: string; password?: string }> {
