@@ -5,7 +5,13 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { deleteSession, digest, type Principal, type Role, roleAllows, SESSION_HOURS } from '../auth/credentials.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
-import { recordSuccess, reserveAddress, reserveSignIn, unlockName } from '../auth/sign-in-throttle.js'
+import {
+  forgetQuietCounts,
+  recordSuccess,
+  reserveAddress,
+  reserveSignIn,
+  unlockName,
+} from '../auth/sign-in-throttle.js'
 import type { DB } from '../db/schema.js'
 import { AppError, forbidden, notFound, unauthenticated } from '../errors.js'
 
@@ -264,7 +270,11 @@ export function installAuth(app: FastifyInstance, opts: SecurityOptions = {}): R
       // address costs one statement per request and reaches the log only up to the budget.
       onRequest: async (req, reply) => {
         const budget = await reserveAddress(app.db.kysely, req.ip, loginRate)
-        if (budget.allowed) return
+        if (budget.allowed) {
+          // Each attempt the budget lets through also forgets the counts nobody used for a day.
+          await forgetQuietCounts(app.db.kysely)
+          return
+        }
         const seconds = retryAfter(reply, budget.retryAfterMs)
         throw new AppError('TOO_MANY_REQUESTS', `Too many sign-ins from this address. Try again in ${seconds} s.`)
       },

@@ -74,7 +74,7 @@ describe.each(dialects)('Sign-in throttling on %s', (dialect) => {
   const wrong = (username: string, n: number, from?: string, app?: FastifyInstance) =>
     Promise.all(Array.from({ length: n }, (_, i) => login(username, `guess-${i}-password`, from, app)))
 
-  it('Given 20 wrong passwords sent at once, exactly the 5 free attempts check a password, and the right one after them is refused', async () => {
+  it('Given 20 wrong passwords sent at once, exactly the 5 free attempts are judged (401), the other 15 refused (429), and the right one after them is refused', async () => {
     await addUser('paula')
     const answers = await wrong('paula', 20)
     const statuses = answers.map((a) => a.statusCode).sort()
@@ -179,6 +179,24 @@ describe.each(dialects)('Sign-in throttling on %s', (dialect) => {
       await a.close()
       await b.close()
     }
+  })
+
+  it('Given guesses at made-up names that never sign in, a day later the next attempt from anywhere forgets their rows', async () => {
+    await wrong('nobody-one', 3, '198.51.100.40')
+    await wrong('nobody-two', 2, '198.51.100.41')
+    expect([await rows('nobody-one'), await rows('nobody-two')]).toEqual([
+      [
+        ['name', '', 3],
+        ['pair', '198.51.100.40', 3],
+      ],
+      [
+        ['name', '', 2],
+        ['pair', '198.51.100.41', 2],
+      ],
+    ])
+    vi.setSystemTime(T0 + 24 * 3600_000 + 1)
+    expect((await login('someone-else', 'a-guess-password', '198.51.100.42')).statusCode).toBe(401)
+    expect([await rows('nobody-one'), await rows('nobody-two')]).toEqual([[], []])
   })
 
   it('Given a throttled user, `segmenta user unlock` clears every address of the name, prints it and exits 0', async () => {

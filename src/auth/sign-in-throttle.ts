@@ -132,7 +132,7 @@ export async function reserveAddress(
 
 /**
  * A successful sign-in: resets the pair (and makes its address a known one for the user); the name's count
- * is left alone, as an outsider's guesses from elsewhere still count. Rows nobody used for a day go.
+ * is left alone, as an outsider's guesses from elsewhere still count.
  */
 export async function recordSuccess(db: Kysely<DB>, username: string, address: string, now = Date.now()) {
   await db
@@ -142,11 +142,20 @@ export async function recordSuccess(db: Kysely<DB>, username: string, address: s
     .where('username', '=', username)
     .where('address', '=', address)
     .execute()
-  await db
+}
+
+/**
+ * Forgets the rows nobody tried for a day, but a known address of a user's until it is no longer known. Run
+ * on every attempt (one delete on the age index), so a flood of made-up names that never signs in cannot grow
+ * the table without end.
+ */
+export async function forgetQuietCounts(db: Kysely<DB>, now = Date.now()): Promise<number> {
+  const r = await db
     .deleteFrom('sign_in_throttle')
     .where('last_attempt_ms', '<', now - 24 * 3600_000)
     .where((eb) => eb.or([eb('last_success_ms', 'is', null), eb('last_success_ms', '<', now - KNOWN_ADDRESS_MS)]))
-    .execute()
+    .executeTakeFirst()
+  return Number(r.numDeletedRows)
 }
 
 /** Clears every count of a name (the name's own and each address's); answers what it cleared. */

@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       last_success_ms ${bigint},
       primary key (scope, username, address)
     )`.execute(db)
-  // `segmenta user unlock` clears a name's rows; the hourly clean-up deletes rows by age.
+  // `segmenta user unlock` clears a name's rows; every attempt forgets the rows nobody tried for a day (forgetQuietCounts).
   await sql`create index sign_in_throttle_by_user on sign_in_throttle (username)`.execute(db)
   await sql`create index sign_in_throttle_by_age on sign_in_throttle (last_attempt_ms)`.execute(db)
   await sql`alter table users drop column failed_logins`.execute(db)
