@@ -76,23 +76,26 @@ export async function auditedCli<T>(
   } catch (e) {
     await db
       .updateTable('audit_log')
-      .set({
-        status: statusOf(e),
-        detail: detailJson({
-          ...entry.detail,
-          error: e instanceof AppError ? e.code : undefined,
-          message: (e as Error).message,
-        }),
-      })
+      .set({ status: statusOf(e), detail: failureDetail(entry, e) })
       .where('id', '=', id)
       .execute()
     throw e
   }
 }
 
+/** The detail of a refused or failed action: the entry's own, the error's code and its message. */
+function failureDetail(entry: CliAuditEntry, e: unknown): string {
+  return detailJson({
+    ...entry.detail,
+    error: e instanceof AppError ? e.code : undefined,
+    message: (e as Error).message,
+  })
+}
+
 /**
  * One complete row for an action whose database did not exist before it ran (`segmenta restore` replaces the
- * database, so a row written ahead would be lost with the old one).
+ * database, so a row written ahead would be lost with the old one; a failed restore is not audited, as the
+ * database it names may not be one).
  */
 export async function auditCliDone(
   db: Kysely<DB>,
@@ -103,4 +106,31 @@ export async function auditCliDone(
     .insertInto('audit_log')
     .values(cliRow(entry, 200, detailJson({ ...entry.detail, answer })))
     .execute()
+}
+
+/**
+ * Runs an action that copies the database, then writes its one complete row, done or failed: a row written
+ * ahead would be in the copy (`segmenta backup`) and never complete there. `open` gives the database after the
+ * action has run.
+ */
+export async function auditedCliAfter<T>(
+  open: () => Kysely<DB> | Promise<Kysely<DB>>,
+  entry: CliAuditEntry,
+  run: () => Promise<{ result: T; answer: Record<string, unknown> }>,
+): Promise<T> {
+  let done: { result: T; answer: Record<string, unknown> }
+  try {
+    done = await run()
+  } catch (e) {
+    await (await open())
+      .insertInto('audit_log')
+      .values(cliRow(entry, statusOf(e), failureDetail(entry, e)))
+      .execute()
+    throw e
+  }
+  await (await open())
+    .insertInto('audit_log')
+    .values(cliRow(entry, 200, detailJson({ ...entry.detail, answer: done.answer })))
+    .execute()
+  return done.result
 }

@@ -60,6 +60,26 @@ describe.each(dialects.filter((d) => d === 'sqlite' || pgTools))('segmenta backu
     expect(after).not.toHaveProperty('stray_table')
   }, 120_000)
 
+  it('Given a CLI backup, its audit row is done in the database and absent from the copy, so a restore brings back no unfinished row', async () => {
+    await db.kysely.deleteFrom('audit_log').execute()
+    const file = join(dir, 'audited.backup')
+    const audit = async () =>
+      (
+        await db.kysely
+          .selectFrom('audit_log')
+          .select(['username', 'action', 'method', 'status'])
+          .orderBy('id')
+          .execute()
+      ).map((a) => ({ ...a, status: Number(a.status) }))
+    const b = await runCli(['--db', url, 'backup', file])
+    expect([b.status, b.stderr]).toEqual([0, ''])
+    expect(await audit()).toEqual([{ username: cliUsername(), action: 'database.backup', method: 'CLI', status: 200 }])
+    const r = await runCli(['--db', url, 'restore', file])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    expect(await audit()).toEqual([{ username: cliUsername(), action: 'database.restore', method: 'CLI', status: 200 }])
+    await db.kysely.deleteFrom('audit_log').execute()
+  }, 120_000)
+
   it('never overwrites a file, and refuses a file that is not a backup without changing anything', async () => {
     const existing = join(dir, 'existing.backup')
     writeFileSync(existing, 'not a database')

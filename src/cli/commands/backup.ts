@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { auditCliDone, auditedCli } from '../../audit/cli-audit.js'
+import { auditCliDone, auditedCliAfter } from '../../audit/cli-audit.js'
 import { currentSchema, type Db, openDb, parseDbUrl } from '../../db/connection.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { CliError, dbUrl } from '../context.js'
@@ -29,18 +29,25 @@ export function backupCommands(program: Command): void {
       // A backup is the whole database taken away: audited like an export, in the database it copies.
       const url = dbUrl(program.opts().db)
       const { dialect, target } = parseDbUrl(url)
-      // Nothing to audit in (nor to back up): backupDatabase says so, and no empty database is made here.
-      if (dialect === 'sqlite' && !existsSync(target)) await backupDatabase(url, file)
-      const db = openDb(url, { poolSize: 1 })
+      // Nothing to audit in (nor to back up), and no empty database is made here.
+      if (dialect === 'sqlite' && !existsSync(target)) throw new CliError(`there is no SQLite database at ${target}`)
+      let db: Db | undefined
       let info: BackupInfo
       try {
         const entry = { action: 'database.backup', command: `segmenta backup ${file}` }
-        info = await auditedCli(db.kysely, entry, async () => {
-          const i = await backupDatabase(url, file)
-          return { result: i, answer: { bytes: i.bytes, contacts: i.contacts, segments: i.segments } }
-        })
+        info = await auditedCliAfter(
+          () => {
+            db = openDb(url, { poolSize: 1 })
+            return db.kysely
+          },
+          entry,
+          async () => {
+            const i = await backupDatabase(url, file)
+            return { result: i, answer: { bytes: i.bytes, contacts: i.contacts, segments: i.segments } }
+          },
+        )
       } finally {
-        await db.close()
+        await db?.close()
       }
       console.log(
         `Backed up the ${info.dialect} database to ${file} (${formatBytes(info.bytes)}; ${info.contacts} contacts, ${info.segments} segments).`,
