@@ -65,6 +65,21 @@ describe('CSV records', () => {
     })
   })
 
+  it('takes the first row that is not blank as the header: it is refused when not UTF-8, and never unneutralised', async () => {
+    const bytes = Buffer.concat([Buffer.from('\n\nno,n'), Buffer.from([0xe6]), Buffer.from('me\nA,b\n')])
+    const read = async () => {
+      for await (const _ of readCsvRecords(Readable.from([bytes]))) void _
+    }
+    await expect(read()).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      extra: { errors: [{ path: 'header', message: 'is not UTF-8 text: save the file as CSV UTF-8' }] },
+    })
+    expect(await records("\n'=no,name\nA,'=1\n")).toEqual([
+      { row: 2, cells: ["'=no", 'name'] },
+      { row: 3, cells: ['A', '=1'] },
+    ])
+  })
+
   it("takes away the ' our CSV export puts before a formula, and only that one", async () => {
     expect(await records("no,name\nA,'=1+1\nB,''+x\nC,'plain\nD,'\n")).toEqual([
       { row: 1, cells: ['no', 'name'] },

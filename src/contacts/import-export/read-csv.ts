@@ -74,6 +74,8 @@ export async function* readCsvRecords(input: Readable): AsyncGenerator<SourceRec
   const parser = parse({ encoding: null, delimiter: detectDelimiter(firstLine), relax_column_count: true })
   pipeline(Readable.from(prepend(first, chunks)), parser, () => {})
   let row = 0
+  // The header is the first record that is not blank (blank rows before it are counted, not read).
+  let header = true
   try {
     for await (const raw of parser as AsyncIterable<Buffer[]>) {
       row++
@@ -83,12 +85,14 @@ export async function* readCsvRecords(input: Readable): AsyncGenerator<SourceRec
         if (!isUtf8(raw[i])) {
           cells.push('')
           notUtf8.push(i)
-        } else cells.push(row === 1 ? raw[i].toString('utf8') : unneutraliseFormula(raw[i].toString('utf8')))
+        } else cells.push(header ? raw[i].toString('utf8') : unneutraliseFormula(raw[i].toString('utf8')))
       }
-      if (notUtf8.length && row === 1)
+      if (notUtf8.length && header)
         throw validationFailed([{ path: 'header', message: 'is not UTF-8 text: save the file as CSV UTF-8' }])
+      const blank = !notUtf8.length && cells.every((c) => c === '')
+      if (!blank) header = false
       if (notUtf8.length) yield { row, cells, notUtf8 }
-      else if (!cells.every((c) => c === '')) yield { row, cells }
+      else if (!blank) yield { row, cells }
     }
   } catch (e) {
     if (e instanceof CsvError)
