@@ -52,6 +52,9 @@ describe.each(dialects)('the segments a contact is on, on %s', (dialect) => {
       ['S2', 'Alpha', 'Alpha'],
       ['S1', 'Alpha', 'Alpha'],
     ])
+    // Without a name filter or sort the names are joined to the page's rows, with the same values.
+    const plain = await t.viewer.get('/api/segment-lines?filter[contactNo]=K1')
+    expect(plain.body.items.map((l: { contactName: string }) => l.contactName)).toEqual(['Alpha', 'Alpha'])
     const none = await t.viewer.get('/api/segment-lines?filter[contactEmail]=*a*&sort=contactName')
     expect([none.status, none.body.total, none.body.items]).toEqual([200, 0, []])
   })

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { code, type Field, text, toApi } from '../../api/fields.js'
-import { parseListQuery, runList } from '../../api/list-query.js'
+import { type AnySelect, parseListQuery, runList } from '../../api/list-query.js'
 import { SEGMENT_LINE_FIELDS } from './line-fields.js'
-import { NAMES } from './line-service.js'
+import { byContactName, linesWithNames, withNames } from './line-service.js'
 
 /** A line seen from outside its segment: which segments a contact is in (the contact card's tab). */
 const ALL_LINE_FIELDS: Field[] = [
   code('segmentNo', 'segment_no', 20),
-  text('segmentDescription', 'segment_description', 100, { readOnly: true }),
+  text('segmentDescription', 'segment_description', 100, { readOnly: true, sqlRef: 'h.description' }),
   ...SEGMENT_LINE_FIELDS.filter((f) => !f.noFilter),
 ]
 
@@ -28,18 +28,21 @@ export function registerAllSegmentLinesRoute(app: FastifyInstance): void {
         alias: 't',
         defaultSort: ['segmentNo', 'lineNo'],
       })
-      // A derived table, so that the segment's description and the contact's names filter and sort like the
-      // line's own fields; both engines merge it into the outer query (the joins are on primary keys).
+      // The names are joined to the page's rows only, unless the list filters or sorts on them (then below the
+      // page, as a segment's lines list does); the segment's description comes with the header join.
       const db = app.db.kysely
-      const lines = db
-        .selectFrom('segment_lines as l')
-        .innerJoin('segment_headers as h', 'h.no', 'l.segment_no')
-        .leftJoin('contacts as c', 'c.no', 'l.contact_no')
-        .leftJoin('contacts as k', 'k.no', 'l.contact_company_no')
-        .selectAll('l')
+      const query = req.query as Record<string, unknown>
+      const byName = byContactName(p, query)
+      const lines = byName ? linesWithNames(db) : db.selectFrom('segment_lines as t').selectAll('t')
+      const qb = (lines as AnySelect)
+        .innerJoin('segment_headers as h', 'h.no', 't.segment_no')
         .select('h.description as segment_description')
-        .select(NAMES)
-      return runList(db.selectFrom(lines.as('t')).selectAll('t'), p, (row) => toApi(ALL_LINE_FIELDS, row))
+      return runList(
+        qb,
+        p,
+        (row) => toApi(ALL_LINE_FIELDS, row),
+        byName ? {} : { around: (rows) => withNames(db, rows) },
+      )
     },
   )
 }

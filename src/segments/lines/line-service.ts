@@ -1,6 +1,13 @@
 import { type Selectable, sql } from 'kysely'
 import { toApi, toRow } from '../../api/fields.js'
-import { type AnySelect, type ListPage, type ListStatement, parseListQuery, runList } from '../../api/list-query.js'
+import {
+  type AnySelect,
+  type ListPage,
+  type ListParams,
+  type ListStatement,
+  parseListQuery,
+  runList,
+} from '../../api/list-query.js'
 import type { Dialect } from '../../db/connection.js'
 import type { DB, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
@@ -35,7 +42,7 @@ const lineKeys = (segmentNo: string, lineNo: number) => ({ 'Segment No.': segmen
  * Line rows (a query over `segment_lines`) with the contact's name and e-mail and the company's name, blank
  * where there is none: the lines' own statement joins them, for its rows only.
  */
-function withNames(db: Tx, lines: AnySelect) {
+export function withNames(db: Tx, lines: AnySelect) {
   return db
     .selectFrom(lines.as('t'))
     .leftJoin('contacts as c', 'c.no', 't.contact_no')
@@ -55,21 +62,28 @@ export const NAMES = [
 const NAME_FIELDS = ['contactName', 'contactCompanyName', 'contactEmail']
 const NAME_COLUMNS: ReadonlySet<string> = new Set(['t.contact_name', 't.contact_company_name', 't.contact_email'])
 
+/** Whether a list of lines (alias `t`) filters or sorts on a field that comes from the contact. */
+export function byContactName(p: ListParams, query: Record<string, unknown>): boolean {
+  return (
+    p.sort.some((o) => NAME_COLUMNS.has(o.ref)) ||
+    NAME_FIELDS.some((f) => query[`filter[${f}]`] !== undefined && query[`filter[${f}]`] !== '')
+  )
+}
+
 /**
- * The segment's lines with the names as columns of `t`, for a list that filters or sorts on them: a derived
- * table both engines merge into the outer query, so the filters on the line's own columns still use the
- * segment's index. The names are looked up through the contacts' primary key for each line of the segment;
- * no index on them would help, as the match is on the join's result.
+ * Lines (`where` narrows them) with the names as columns of `t`, for a list that filters or sorts on them: a
+ * derived table both engines merge into the outer query, so the filters on the line's own columns still use
+ * the lines' indexes. The names are looked up through the contacts' primary key for each line in scope; no
+ * index on them would help, as the match is on the join's result.
  */
-function linesWithNames(db: Tx, segmentNo: string) {
+export function linesWithNames(db: Tx, where?: (lines: AnySelect) => AnySelect) {
   const named = db
     .selectFrom('segment_lines as l')
     .leftJoin('contacts as c', 'c.no', 'l.contact_no')
     .leftJoin('contacts as k', 'k.no', 'l.contact_company_no')
     .selectAll('l')
     .select(NAMES)
-    .where('l.segment_no', '=', segmentNo)
-  return db.selectFrom(named.as('t')).selectAll('t')
+  return db.selectFrom((where ? where(named) : named).as('t')).selectAll('t')
 }
 
 export async function listLines(
@@ -89,15 +103,18 @@ export async function listLines(
         .selectAll('t')
         .where('t.segment_no', '=', no as string),
   }
-  const byName =
-    p.sort.some((o) => NAME_COLUMNS.has(o.ref)) ||
-    NAME_FIELDS.some((f) => query[`filter[${f}]`] !== undefined && query[`filter[${f}]`] !== '')
+  const byName = byContactName(p, query)
   // Otherwise the names are joined to the page's rows only (a join below OFFSET would look them up for every
   // line it skips).
   const page = byName
-    ? await runList(linesWithNames(db, segmentNo), p, (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row), {
-        unfilteredTotal: () => countLines(db, segmentNo),
-      })
+    ? await runList(
+        linesWithNames(db, (l) => l.where('l.segment_no', '=', segmentNo)),
+        p,
+        (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row),
+        {
+          unfilteredTotal: () => countLines(db, segmentNo),
+        },
+      )
     : await runList(lines, p, (row) => toApi<LineApi>(SEGMENT_LINE_FIELDS, row), {
         around: (rows) => withNames(db, rows),
         unfilteredTotal: () => countLines(db, segmentNo),
