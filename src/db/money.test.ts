@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { amount, fieldSchema, num } from '../api/fields.js'
-import { roundDecimal } from './money.js'
+import { lineCost, roundDecimal } from './money.js'
 
 describe('roundDecimal', () => {
   it('rounds on the digits a number prints as, half away from zero, as PostgreSQL numeric does', () => {
@@ -21,5 +21,11 @@ describe('amount and decimal fields', () => {
 
   it('still refuse what is out of range before rounding', () => {
     expect(fieldSchema(amount('costLcy', 'cost_lcy', { nonNegative: true })).safeParse(-0.001).success).toBe(false)
+  })
+})
+
+describe('lineCost', () => {
+  it("gives a line's Cost (LCY) from a Unit Cost (LCY): 2 decimals, halves away from zero, from numbers or numeric text", () => {
+    expect([lineCost(1.005), lineCost('0.123456'), lineCost(-2.345), lineCost(0)]).toEqual([1.01, 0.12, -2.35, 0])
   })
 })

@@ -62,3 +62,8 @@ export function exactAdd(
 export function amountsDiffer(a: RawBuilder<unknown>, b: RawBuilder<unknown>, places: number): RawBuilder<boolean> {
   return sql<boolean>`${minorUnits(a, places)} <> ${minorUnits(b, places)}`
 }
+
+/** A line's Cost (LCY) from a Unit Cost (LCY): the amount's 2 decimals of the unit amount's 5, as BC computes it. */
+export function lineCost(unitCost: number | string): number {
+  return roundDecimal(Number(unitCost), AMOUNT_DECIMALS)
+}

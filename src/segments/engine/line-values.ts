@@ -1,6 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { Dialect } from '../../db/connection.js'
-import { AMOUNT_DECIMALS, roundDecimal } from '../../db/money.js'
+import { lineCost } from '../../db/money.js'
 import type { InteractionTemplateTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import type { SegmentHeaderRow } from './types.js'
@@ -77,8 +77,7 @@ export function lineValues(ctx: LineContext, dialect: Dialect, x = 'x'): [string
     ['subject', text(header.subject_default)],
     ['language_code', language],
     ['date', typed(dialect, header.date, 'date')],
-    // Cost (LCY) := Unit Cost (LCY), rounded to the amount's 2 decimals (src/db/money.ts).
-    ['cost_lcy', typed(dialect, roundDecimal(Number(header.unit_cost_lcy), AMOUNT_DECIMALS), 'numeric')],
+    ['cost_lcy', typed(dialect, lineCost(header.unit_cost_lcy), 'numeric')],
     ['duration_min', typed(dialect, header.unit_duration_min, 'numeric')],
     ['information_flow', text(header.information_flow)],
     ['initiated_by', text(header.initiated_by)],

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import { AMOUNT_DECIMALS, roundDecimal } from '../../db/money.js'
+import { lineCost } from '../../db/money.js'
 import type { ContactTable, SegmentLineTable } from '../../db/schema.js'
 import type { Tx } from '../../db/transaction.js'
 import { ruleViolation } from '../../errors.js'
@@ -88,8 +88,7 @@ export async function lineTemplateValues(
     subject,
     interaction_group_code: t.interaction_group_code,
     description: line.description === '' || line.interaction_template_code !== '' ? t.description : line.description,
-    // Cost (LCY) := Unit Cost (LCY), an amount: 2 decimals of the unit amount's 5 (src/db/money.ts).
-    cost_lcy: roundDecimal(Number(t.unit_cost_lcy), AMOUNT_DECIMALS),
+    cost_lcy: lineCost(t.unit_cost_lcy),
     duration_min: Number(t.unit_duration_min),
     information_flow: t.information_flow,
     initiated_by: t.initiated_by,
