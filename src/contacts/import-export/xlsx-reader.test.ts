@@ -56,7 +56,9 @@ describe('XLSX reader', () => {
   it('stops at the row limit while reading, not after', async () => {
     const { records, error } = await read(await workbook(sheetText(rows(5000))), { maxRows: 1000 })
     expect(error).toEqual(new ImportLimitError('maxRows'))
-    expect(records.length).toBeLessThanOrEqual(1000)
+    // Rows came out while the sheet was read, and none past the limit.
+    expect(records.length).toBeGreaterThan(0)
+    expect(Math.max(...records.map((r) => r.row))).toBeLessThanOrEqual(1000)
   })
 
   it('stops at the cell limit', async () => {

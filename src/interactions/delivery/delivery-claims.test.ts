@@ -142,10 +142,20 @@ describe.each(dialects)('Delivery claims on %s', (dialect) => {
     await requestDelivery(db(), ls)
     expect(await claimRun(db(), ls, 'sender-dead', 60_000)).toBe(1)
     expect((await t.marketer.post(`/api/logged-segments/${ls}/cancel`, {})).status).toBe(200)
+    const before = (await entries(ls)).map((e) => e.no)
+    expect(before).toHaveLength(10)
     const deleted = await t.marketer.del(`/api/logged-segments/${ls}`)
     expect(deleted.status).toBe(204)
     expect(await db().selectFrom('delivery_runs').selectAll().execute()).toEqual([])
     expect(await entries(ls)).toEqual([])
+    // Its ten interaction log entries stay, only their link to it is cleared.
+    const kept = await db()
+      .selectFrom('interaction_log_entries')
+      .select(['entry_no', 'logged_segment_entry_no'])
+      .where('entry_no', 'in', before)
+      .orderBy('entry_no')
+      .execute()
+    expect(kept.map((e) => [Number(e.entry_no), Number(e.logged_segment_entry_no)])).toEqual(before.map((n) => [n, 0]))
   })
 
   it('Given a sender whose lease ran out while a message was in flight, another takes the run over and only that message goes twice', async () => {
