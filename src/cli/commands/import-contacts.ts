@@ -81,15 +81,18 @@ export function importContactsCommand(program: Command): void {
       const bar = progressBar(size)
       let result: ImportResult
       try {
-        const input = createReadStream(file)
-        pipeline(input, bar.counter).catch(() => {}) // errors reach the reader through `counter`
+        // A CSV streams through the progress bar into the import; a workbook is read from its own file, without
+        // the bar (as a stream it would only be copied to a temporary file first).
+        const source = format === 'xlsx' ? file : bar.counter
+        // Errors reach the reader through `counter`.
+        if (format !== 'xlsx') pipeline(createReadStream(file), bar.counter).catch(() => {})
         const entry = {
           action: 'contacts.import',
           command: `segmenta import contacts ${file}`,
           detail: { upload: { type: format, bytes: size } },
         }
         result = await auditedCli(db.kysely, entry, async () => {
-          const r = await runContactImport(db.kysely, bar.counter, format, { dialect: db.dialect })
+          const r = await runContactImport(db.kysely, source, format, { dialect: db.dialect })
           return { result: r, answer: { inserted: r.inserted, updated: r.updated, rejected: r.rejected.length } }
         })
       } catch (e) {
