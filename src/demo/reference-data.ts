@@ -1,13 +1,12 @@
+import { DEFAULT_INTERACTION_GROUPS, DEFAULT_NUMBER_SERIES } from '../setup/setup-defaults.js'
+
 /** The setup and code tables of the demo company (Cronus Marketing). */
 
 export const DEMO_USERNAME = 'demo'
 export const DEMO_USER_SALESPERSON = 'AH'
 
-export const NUMBER_SERIES = [
-  { code: 'CONT', description: 'Contacts', starting_no: 'CT000001', ending_no: 'CT999999', allow_manual_nos: 1 },
-  { code: 'SEG', description: 'Segments', starting_no: 'SM00001', ending_no: 'SM99999', allow_manual_nos: 1 },
-  { code: 'CAMP', description: 'Campaigns', starting_no: 'CP0001', ending_no: 'CP9999', allow_manual_nos: 1 },
-]
+/** A new company's series (src/setup/setup-defaults.ts): the demo loads over them unchanged. */
+export const NUMBER_SERIES = DEFAULT_NUMBER_SERIES
 
 export const MARKETING_SETUP = {
   contact_nos: 'CONT',
@@ -87,8 +86,7 @@ export const CAMPAIGN_STATUSES = [
 ]
 
 export const INTERACTION_GROUPS = [
-  { code: 'LETTER', description: 'Letters' },
-  { code: 'EMAIL', description: 'E-mails' },
+  ...DEFAULT_INTERACTION_GROUPS,
   { code: 'MEETING', description: 'Meetings' },
   { code: 'PHONE', description: 'Telephone calls' },
   { code: 'EVENT', description: 'Events' },

@@ -5,8 +5,8 @@ import type { Tx } from '../db/transaction.js'
  * What a new company starts with, as BC's setup-only companies do: number series for contacts, segments and
  * campaigns with the marketing setup pointing at them, and the interaction groups and templates a marketing
  * team needs to log an e-mail and a letter. Without them, a contact or segment created without a number is
- * refused ("Contact Nos. must have a value in Marketing Setup") and nothing can be logged. The series and
- * groups are the demo company's (src/demo/reference-data.ts), so the demo loads over them unchanged.
+ * refused ("Contact Nos. must have a value in Marketing Setup") and nothing can be logged. The demo company
+ * (src/demo/reference-data.ts) starts from the same series and groups, so it loads over them unchanged.
  */
 export const DEFAULT_NUMBER_SERIES = [
   { code: 'CONT', description: 'Contacts', starting_no: 'CT000001', ending_no: 'CT999999', allow_manual_nos: 1 },
@@ -21,7 +21,7 @@ export const DEFAULT_INTERACTION_GROUPS = [
 
 /**
  * One e-mail and one letter, with a text in the blank (default) language that uses the merge fields. Codes the
- * demo does not use, so the demo can tell them apart and drop them while they are unused (`dropUnusedDefaults`).
+ * demo does not use, so the demo can tell them apart and drop them while they are unused (`dropUnusedDefaultTemplates`).
  */
 export const DEFAULT_TEMPLATES = [
   {

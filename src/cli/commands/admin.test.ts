@@ -120,7 +120,7 @@ describe.each(dialects)('segmenta migrate, user and token on %s', (dialect) => {
       const first = segmenta(['migrate'])
       expect(first).toEqual({
         status: 0,
-        stdout: `Created the schema (${MIGRATION_NAMES.length} migrations). Created a new company's defaults: number series CONT, SEG and CAMP, interaction groups EMAIL and LETTER, templates E-MAIL and LETTER.\n`,
+        stdout: `Created the schema (${MIGRATION_NAMES.length} migrations). Created a new company's defaults: number series CONT, SEG and CAMP, interaction groups LETTER and EMAIL, templates E-MAIL and LETTER.\n`,
         stderr: '',
       })
       const setup = await query((db) =>

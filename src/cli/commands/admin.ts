@@ -7,6 +7,7 @@ import { openDb } from '../../db/connection.js'
 import type { DB } from '../../db/schema.js'
 import { inTransaction } from '../../db/transaction.js'
 import { AppError } from '../../errors.js'
+import { DEFAULT_INTERACTION_GROUPS, DEFAULT_NUMBER_SERIES, DEFAULT_TEMPLATES } from '../../setup/setup-defaults.js'
 import { addUser, setUserPassword } from '../../setup/users.js'
 import { CliError, dbUrl, migrateAndSetUp, openMigrated, readStdin } from '../context.js'
 
@@ -18,9 +19,12 @@ export function migrateMessage(o: { applied: string[]; created: boolean; default
     : n > 0
       ? `Applied ${n} migration${n === 1 ? '' : 's'}: ${o.applied.join(', ')}.`
       : 'The schema is up to date.'
-  return o.defaults
-    ? `${what} Created a new company's defaults: number series CONT, SEG and CAMP, interaction groups EMAIL and LETTER, templates E-MAIL and LETTER.`
-    : what
+  if (!o.defaults) return what
+  const codes = (rows: readonly { code: string }[]) => {
+    const c = rows.map((r) => r.code)
+    return c.length > 1 ? `${c.slice(0, -1).join(', ')} and ${c.at(-1)}` : c.join('')
+  }
+  return `${what} Created a new company's defaults: number series ${codes(DEFAULT_NUMBER_SERIES)}, interaction groups ${codes(DEFAULT_INTERACTION_GROUPS)}, templates ${codes(DEFAULT_TEMPLATES)}.`
 }
 
 /** The CLI's one-line refusal of a user name that is not in the database. */
