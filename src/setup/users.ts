@@ -45,17 +45,27 @@ export async function addUser(trx: Tx, u: NewUser): Promise<void> {
     .execute()
 }
 
-/** `segmenta user passwd`: the same password rules as a new user's; every open session of the user ends. */
-export async function setUserPassword(trx: Tx, username: string, password: string): Promise<void> {
+/** The hash of a new password, after the password rules (a 400 naming `password` when it breaks one). */
+async function newPasswordHash(password: string): Promise<string> {
   const problem = passwordProblem(password)
   if (problem) throw validationFailed([{ path: 'password', message: problem }])
+  return hashPassword(password)
+}
+
+/** A new password ends every open session of the user. */
+async function endSessions(trx: Tx, username: string): Promise<void> {
+  await trx.deleteFrom('sessions').where('username', '=', username).execute()
+}
+
+/** `segmenta user passwd`: the same password rules as a new user's; every open session of the user ends. */
+export async function setUserPassword(trx: Tx, username: string, password: string): Promise<void> {
   const done = await trx
     .updateTable('users')
-    .set({ password_hash: await hashPassword(password) })
+    .set({ password_hash: await newPasswordHash(password) })
     .where('username', '=', username)
     .executeTakeFirst()
   if (Number(done.numUpdatedRows) === 0) throw notFound('User', { 'User Name': username })
-  await trx.deleteFrom('sessions').where('username', '=', username).execute()
+  await endSessions(trx, username)
 }
 
 async function checkSalesperson(trx: Tx, sp: unknown): Promise<void> {
@@ -130,12 +140,9 @@ export function registerUserRoutes(app: FastifyInstance): void {
       if (existing.role === 'admin' && row.role !== undefined && row.role !== 'admin')
         await keepAnAdmin(trx, app.db.dialect, String(existing.username), 'demote')
       if ('password' in row) {
-        const problem = passwordProblem(String(row.password ?? ''))
-        if (problem) throw validationFailed([{ path: 'password', message: problem }])
-        row.password_hash = await hashPassword(String(row.password))
+        row.password_hash = await newPasswordHash(String(row.password ?? ''))
         delete row.password
-        // A new password ends every open session of the user.
-        await trx.deleteFrom('sessions').where('username', '=', String(existing.username)).execute()
+        await endSessions(trx, String(existing.username))
       }
     },
     beforeDelete: async (trx, existing) => {
